@@ -1,0 +1,8 @@
+//! Hand-written support code, copied into every generated crate.
+//!
+//! Not every API uses every helper, so unused ones are allowed here.
+#![allow(dead_code)]
+
+pub(crate) mod redact;
+pub(crate) mod sensitive;
+pub(crate) mod serde_support;

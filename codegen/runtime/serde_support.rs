@@ -1,0 +1,154 @@
+//! serde helpers shared by the generated types: string enums that keep
+//! unknown values, and tagged unions that keep unknown members.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize as _;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::ser::{Error as _, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// Reads a string into an enum through its `From<&str>`, without an
+/// allocation for known values.
+pub(crate) fn deserialize_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct V<T>(PhantomData<T>);
+    impl<T: for<'a> From<&'a str>> Visitor<'_> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            Ok(T::from(v))
+        }
+    }
+    deserializer.deserialize_str(V(PhantomData))
+}
+
+/// Reads a tagged-union member: the object and the value of its tag.
+pub(crate) fn read_tagged<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    tag: &'static str,
+) -> Result<(String, Map<String, Value>), D::Error> {
+    let object = Map::<String, Value>::deserialize(deserializer)?;
+    let value = match object.get(tag) {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err(de::Error::custom(format_args!("the `{tag}` property must be a string, found {other}")));
+        }
+        None => return Err(de::Error::missing_field(tag)),
+    };
+    Ok((value, object))
+}
+
+/// Reads a known member of a tagged union whose struct leaves the tag to the
+/// union. A payload that does not fit is an error naming the tag, never
+/// silently an unknown member.
+pub(crate) fn read_variant<T: DeserializeOwned, E: de::Error>(
+    mut object: Map<String, Value>,
+    tag: &str,
+    value: &str,
+) -> Result<T, E> {
+    object.remove(tag);
+    read_variant_with_tag(object, tag, value)
+}
+
+/// Like [`read_variant`], for a struct that has the tag as a field.
+pub(crate) fn read_variant_with_tag<T: DeserializeOwned, E: de::Error>(
+    object: Map<String, Value>,
+    tag: &str,
+    value: &str,
+) -> Result<T, E> {
+    T::deserialize(Value::Object(object))
+        .map_err(|e| E::custom(format_args!("invalid `{tag}: {value}` member: {e}")))
+}
+
+/// Writes a member of a tagged union with its tag first.
+pub(crate) fn write_tagged<S: Serializer, T: Serialize>(
+    serializer: S,
+    tag: &str,
+    value: &str,
+    inner: &T,
+) -> Result<S::Ok, S::Error> {
+    match serde_json::to_value(inner).map_err(S::Error::custom)? {
+        Value::Object(fields) => {
+            let mut out = Map::with_capacity(fields.len() + 1);
+            out.insert(tag.to_owned(), Value::String(value.to_owned()));
+            for (k, v) in fields {
+                if k != tag {
+                    out.insert(k, v);
+                }
+            }
+            out.serialize(serializer)
+        }
+        _ => Err(S::Error::custom("a tagged-union member must serialize to an object")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum Color {
+        Red,
+        Other(String),
+    }
+
+    impl From<&str> for Color {
+        fn from(s: &str) -> Self {
+            match s {
+                "red" => Color::Red,
+                other => Color::Other(other.to_owned()),
+            }
+        }
+    }
+
+    #[test]
+    fn enums_read_known_and_unknown_values() {
+        let mut de = serde_json::Deserializer::from_str(r#""red""#);
+        assert_eq!(deserialize_enum::<_, Color>(&mut de).unwrap(), Color::Red);
+        let mut de = serde_json::Deserializer::from_str(r#""teal""#);
+        assert_eq!(deserialize_enum::<_, Color>(&mut de).unwrap(), Color::Other("teal".into()));
+        let mut de = serde_json::Deserializer::from_str("5");
+        assert!(deserialize_enum::<_, Color>(&mut de).is_err());
+    }
+
+    #[test]
+    fn tagged_reads_require_a_string_tag() {
+        let mut de = serde_json::Deserializer::from_str(r#"{"type": "a", "x": 1}"#);
+        let (tag, obj) = read_tagged(&mut de, "type").unwrap();
+        assert_eq!(tag, "a");
+        assert_eq!(obj["x"], 1);
+        let mut de = serde_json::Deserializer::from_str(r#"{"x": 1}"#);
+        assert!(read_tagged(&mut de, "type").unwrap_err().to_string().contains("missing field `type`"));
+        let mut de = serde_json::Deserializer::from_str(r#"{"type": 3}"#);
+        assert!(read_tagged(&mut de, "type").is_err());
+    }
+
+    #[test]
+    fn tagged_writes_put_the_tag_first() {
+        #[derive(serde::Serialize)]
+        struct A {
+            x: u8,
+        }
+        let mut out = Vec::new();
+        write_tagged(&mut serde_json::Serializer::new(&mut out), "type", "a", &A { x: 1 }).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"type":"a","x":1}"#);
+    }
+
+    #[test]
+    fn invalid_known_member_names_the_tag() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct A {
+            x: u8,
+        }
+        let err = read_variant::<A, serde_json::Error>(Map::new(), "type", "a").unwrap_err();
+        assert!(err.to_string().contains("invalid `type: a` member: missing field `x`"), "{err}");
+    }
+}

@@ -1,0 +1,412 @@
+//! Stage 3 output: the plain data model every emitter reads.
+//!
+//! Every `$ref` is resolved, every `allOf` merged, every name decided (by
+//! [`crate::naming`]); emitters never see the OpenAPI document.
+
+use serde_json::Value;
+
+/// Index into [`Api::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// The whole API.
+#[derive(Clone, Debug, Default)]
+pub struct Api {
+    pub title: String,
+    /// The API's own version (`info.version`).
+    pub version: String,
+    pub description: Option<String>,
+    /// Where relative links in descriptions point (the first server's origin).
+    pub doc_base: Option<String>,
+    pub servers: Vec<Server>,
+    pub security: Vec<SecurityScheme>,
+    /// Parameters the client sets once for every call (`x-speakeasy-globals`).
+    pub globals: Vec<GlobalParam>,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub retries: Option<RetryPolicy>,
+}
+
+impl Api {
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Server {
+    pub url: String,
+    pub description: Option<String>,
+    /// `x-speakeasy-server-id`
+    pub id: Option<String>,
+    pub variables: Vec<ServerVariable>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerVariable {
+    pub name: String,
+    pub default: String,
+    pub values: Vec<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityScheme {
+    /// Name in `components.securitySchemes`.
+    pub key: String,
+    pub kind: SecurityKind,
+    pub description: Option<String>,
+    /// Whether the top-level `security` requirement names this scheme.
+    pub default: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SecurityKind {
+    /// `Authorization: Bearer <token>` (http bearer, OAuth2, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic …`
+    Basic,
+    ApiKey { location: ParamLocation, name: String },
+}
+
+/// A parameter set on the client rather than on each call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GlobalParam {
+    /// Rust name of the setting (`app_title`).
+    pub name: String,
+    pub wire: String,
+    pub location: ParamLocation,
+    pub doc: Option<String>,
+    /// Environment variable suffix the SDKs derive from the wire name
+    /// (`X-OpenRouter-Title` → `X_OPEN_ROUTER_TITLE`).
+    pub env_suffix: String,
+}
+
+/// Retry defaults (`x-speakeasy-retries`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryPolicy {
+    pub initial_interval_ms: u64,
+    pub max_interval_ms: u64,
+    pub exponent: f64,
+    pub max_elapsed_ms: u64,
+    /// Status codes or classes (`5XX`).
+    pub status_codes: Vec<String>,
+    pub retry_connection_errors: bool,
+    /// `x-retry-strategy.maxAttempts` when given.
+    pub max_attempts: Option<u32>,
+}
+
+/// A named Rust type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    /// Where the schema sits (`/components/schemas/Foo`).
+    pub pointer: String,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+    /// Reached from a request (parameters or body).
+    pub in_request: bool,
+    /// Reached from a response.
+    pub in_response: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    Enum(StringEnum),
+    Union(TaggedUnion),
+    Untagged(Untagged),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Type of extra properties, when the schema allows them.
+    pub additional: Option<TypeRef>,
+    /// Property of a tagged union that this struct leaves out, because the
+    /// union writes it.
+    pub dropped_tag: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub wire: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    pub default: Option<Value>,
+    pub doc: Option<String>,
+    pub constraints: Constraints,
+    /// Credential-like: masked in `Debug` and in logs.
+    pub sensitive: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub deprecated: bool,
+    /// Needs a `Box` to break a cycle of direct containment.
+    pub boxed: bool,
+    /// How the field is represented; decided once, read by every emitter.
+    pub shape: FieldShape,
+}
+
+/// The Rust representation of a property.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldShape {
+    /// `T`, always present.
+    Plain,
+    /// `T`; the spec default fills in a missing value.
+    Defaulted,
+    /// `Option<T>`, omitted when `None`.
+    Optional,
+    /// `Option<T>`, where a missing value reads as `Some(default)`; omitted
+    /// when `None`. Used in request types so nothing unset is sent.
+    OptionalDefaulted,
+    /// `Option<T>` that is always written (`null` for `None`).
+    Nullable,
+    /// `Tristate<T>`: absent, `null` or a value.
+    Tristate,
+}
+
+/// Validation keywords kept for docs and for comparing contracts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub exclusive_maximum: bool,
+    pub multiple_of: Option<f64>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<String>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub unique_items: bool,
+    pub format: Option<String>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StringEnum {
+    pub variants: Vec<EnumVariant>,
+    /// Name of the variant that keeps values the spec does not list.
+    pub unknown_variant: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumVariant {
+    pub name: String,
+    pub wire: String,
+}
+
+/// `oneOf`/`anyOf` with a discriminator property.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaggedUnion {
+    pub tag: String,
+    pub variants: Vec<UnionVariant>,
+    pub unknown_variant: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    /// Discriminator value.
+    pub tag_value: String,
+    pub ty: TypeId,
+    pub doc: Option<String>,
+}
+
+/// `oneOf`/`anyOf` without a discriminator: the first variant that parses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Untagged {
+    pub variants: Vec<UntaggedVariant>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UntaggedVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    pub doc: Option<String>,
+}
+
+/// A type as it appears at a use site.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    Bool,
+    Int(IntKind),
+    F32,
+    F64,
+    String,
+    Uuid,
+    /// Any JSON value.
+    Json,
+    /// A JSON object with any members.
+    JsonMap,
+    Named(TypeId),
+    Array(Box<TypeRef>),
+    /// A JSON object whose members all have this type.
+    Map(Box<TypeRef>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntKind {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+impl TypeRef {
+    /// Every named type this reference mentions.
+    pub fn named(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Array(t) | TypeRef::Map(t) => t.named(out),
+            _ => {}
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl ParamLocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// `operationId`, or one made from method and path.
+    pub id: String,
+    pub method: Method,
+    /// Path template, relative to the server (`/observability/destinations/{id}`).
+    pub path: String,
+    pub pointer: String,
+    /// Group the client exposes the operation under (its first tag).
+    pub group: Option<String>,
+    /// Rust method name (`x-speakeasy-name-override`, else the operationId).
+    pub name: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub responses: Vec<Response>,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub wire: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub nullable: bool,
+    pub ty: TypeRef,
+    pub default: Option<Value>,
+    pub constraints: Constraints,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    /// `style`/`explode` for query parameters.
+    pub explode: bool,
+    /// Name of the client setting this parameter takes its value from.
+    pub global: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestBody {
+    pub required: bool,
+    pub media_type: String,
+    pub ty: TypeRef,
+    pub doc: Option<String>,
+}
+
+/// Which statuses a response describes.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `2XX` and friends: the first digit.
+    Range(u16),
+    Default,
+}
+
+impl std::fmt::Display for StatusMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusMatch::Code(c) => write!(f, "{c}"),
+            StatusMatch::Range(r) => write!(f, "{r}XX"),
+            StatusMatch::Default => f.write_str("default"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    pub status: StatusMatch,
+    pub doc: Option<String>,
+    /// Media type and body type; `None` when the response has no content.
+    pub body: Option<ResponseBody>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseBody {
+    pub media_type: String,
+    pub ty: TypeRef,
+}
+
+/// Offset/limit pagination (`x-speakeasy-pagination`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// Rust name of the offset parameter.
+    pub offset_param: String,
+    pub limit_param: String,
+    /// Field path to the items in the response body (`$.data` → `["data"]`).
+    pub results: Vec<String>,
+}

@@ -1,0 +1,157 @@
+//! `cargo xtask`: the project's command line.
+//!
+//! `cargo xtask generate [--spec FILE] [--out DIR] [--crate-name NAME] [--check]`
+//! turns an OpenAPI document into a client crate.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Project tasks: generate the client crate from the OpenAPI description")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a client crate from an OpenAPI 3.0/3.1 document.
+    Generate(GenerateArgs),
+    /// Print the wire contract the generator derives from a document.
+    Contract {
+        /// The OpenAPI document (YAML or JSON).
+        #[arg(long, default_value = DEFAULT_SPEC)]
+        spec: PathBuf,
+    },
+}
+
+const DEFAULT_SPEC: &str = "spec/openrouter-observability.yaml";
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// The OpenAPI document (YAML or JSON). Relative paths are taken from the
+    /// current directory; the default from the workspace root.
+    #[arg(long)]
+    spec: Option<PathBuf>,
+    /// The crate directory to write.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The Cargo package name of the generated crate.
+    #[arg(long, default_value = "openrouter-observability")]
+    crate_name: String,
+    /// Write nothing; exit 1 naming the files that differ from what the spec produces.
+    #[arg(long)]
+    check: bool,
+    /// Keep only operations with this tag (repeatable).
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    /// Keep only the operation with this operationId (repeatable).
+    #[arg(long = "operation")]
+    operations: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Generation walks deep documents; give it room beyond the main thread's stack.
+    let worker = std::thread::Builder::new().stack_size(256 * 1024 * 1024).spawn(move || run(cli));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => {
+            eprintln!("error: internal error in the generator (a bug; please report it with the document)");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("error: cannot start the generator: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Generate(args) => generate(args),
+        Command::Contract { spec } => {
+            let spec = resolve_default(&spec);
+            let label = spec.display().to_string();
+            match codegen::load_api(&spec, &label, &codegen::Selection::default()) {
+                Ok((api, _, _)) => {
+                    print!("{}", codegen::contract::describe(&api));
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    eprintln!("{d}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
+
+/// The workspace root: `cargo xtask` runs from anywhere in the tree.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn resolve_default(p: &Path) -> PathBuf {
+    if p == Path::new(DEFAULT_SPEC) && !p.exists() { workspace_root().join(p) } else { p.to_path_buf() }
+}
+
+fn generate(args: GenerateArgs) -> ExitCode {
+    let start = Instant::now();
+    let root = workspace_root();
+    let (spec, label) = match &args.spec {
+        Some(s) => (s.clone(), s.display().to_string()),
+        None => (root.join(DEFAULT_SPEC), DEFAULT_SPEC.to_owned()),
+    };
+    let out = args.out.clone().unwrap_or_else(|| root.join("generated"));
+    let mut opts = codegen::Options::new(&spec, label);
+    opts.crate_name = args.crate_name.clone();
+    opts.selection = codegen::Selection { tags: args.tags.clone(), operations: args.operations.clone() };
+
+    let generated = match codegen::generate(&opts) {
+        Ok(g) => g,
+        Err(diags) => {
+            let count = diags.errors().count();
+            eprintln!("{diags}");
+            eprintln!("error: {} problem{} in {}; nothing written", count, if count == 1 { "" } else { "s" }, opts.spec_label);
+            return ExitCode::from(2);
+        }
+    };
+    for note in generated.notes.notes() {
+        eprintln!("{note}");
+    }
+    let report = match codegen::write::write_all(&out, &generated.files, args.check) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            return ExitCode::from(2);
+        }
+    };
+    let ops = generated.api.operations.len();
+    let types = generated.api.types.len();
+    if args.check {
+        if report.stale.is_empty() {
+            println!("{} is up to date: {ops} operations, {types} types, {} files ({:.2?})", out.display(), generated.files.len(), start.elapsed());
+            ExitCode::SUCCESS
+        } else {
+            for f in &report.stale {
+                eprintln!("stale: {}", out.join(f).display());
+            }
+            eprintln!("error: {} file(s) in {} differ from what {} produces; run `cargo xtask generate`", report.stale.len(), out.display(), opts.spec_label);
+            ExitCode::from(1)
+        }
+    } else {
+        println!(
+            "generated {}: {ops} operations, {types} types, {} files written ({} unchanged{}) in {:.2?}",
+            out.display(),
+            report.written.len(),
+            report.unchanged,
+            if report.removed.is_empty() { String::new() } else { format!(", {} removed", report.removed.len()) },
+            start.elapsed()
+        );
+        ExitCode::SUCCESS
+    }
+}
