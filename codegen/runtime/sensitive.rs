@@ -18,7 +18,8 @@ pub fn words(name: &str) -> Vec<String> {
         let prev = if i > 0 { chars[i - 1] } else { ' ' };
         let next = chars.get(i + 1).copied().unwrap_or(' ');
         // `apiKey` → api|Key; `HTTPServer` → HTTP|Server
-        let boundary = c.is_uppercase() && (prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next.is_lowercase()));
+        let boundary = c.is_uppercase()
+            && (prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next.is_lowercase()));
         if boundary && !current.is_empty() {
             out.push(std::mem::take(&mut current));
         }
@@ -32,8 +33,18 @@ pub fn words(name: &str) -> Vec<String> {
 
 /// Whether a property or map key looks like it holds a credential.
 pub fn is_sensitive_name(name: &str) -> bool {
-    const SECRET_WORDS: &[&str] =
-        &["password", "passwd", "secret", "token", "dsn", "credential", "credentials", "authorization", "cookie", "apikey"];
+    const SECRET_WORDS: &[&str] = &[
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "dsn",
+        "credential",
+        "credentials",
+        "authorization",
+        "cookie",
+        "apikey",
+    ];
     let words = words(name);
     if words.iter().any(|w| SECRET_WORDS.contains(&w.as_str()) || w.ends_with("password") || w.ends_with("secret")) {
         return true;
@@ -66,11 +77,26 @@ mod tests {
 
     #[test]
     fn credential_names() {
-        for s in ["apiKey", "secretKey", "password", "token", "licenseKey", "spaceKey", "secretAccessKey",
-            "sessionToken", "dsn", "api_key", "Authorization", "X-Api-Key", "clientSecret", "key"] {
+        for s in [
+            "apiKey",
+            "secretKey",
+            "password",
+            "token",
+            "licenseKey",
+            "spaceKey",
+            "secretAccessKey",
+            "sessionToken",
+            "dsn",
+            "api_key",
+            "Authorization",
+            "X-Api-Key",
+            "clientSecret",
+            "key",
+        ] {
             assert!(is_sensitive_name(s), "{s}");
         }
-        for s in ["publicKey", "api_key_hashes", "accessKeyId", "total_tokens", "name", "baseUrl", "keyboard", "monkey"] {
+        for s in ["publicKey", "api_key_hashes", "accessKeyId", "total_tokens", "name", "baseUrl", "keyboard", "monkey"]
+        {
             assert!(!is_sensitive_name(s), "{s}");
         }
         assert!(masks_all_values("headers"));

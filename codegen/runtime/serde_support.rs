@@ -63,8 +63,7 @@ pub(crate) fn read_variant_with_tag<T: DeserializeOwned, E: de::Error>(
     tag: &str,
     value: &str,
 ) -> Result<T, E> {
-    T::deserialize(Value::Object(object))
-        .map_err(|e| E::custom(format_args!("invalid `{tag}: {value}` member: {e}")))
+    T::deserialize(Value::Object(object)).map_err(|e| E::custom(format_args!("invalid `{tag}: {value}` member: {e}")))
 }
 
 /// Writes a member of a tagged union with its tag first.

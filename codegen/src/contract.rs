@@ -29,7 +29,15 @@ pub fn describe(api: &Api) -> String {
     let mut ops: Vec<&Operation> = api.operations.iter().collect();
     ops.sort_by(|a, b| a.id.cmp(&b.id));
     for op in ops {
-        let _ = writeln!(out, "operation {} {} {} group={:?} name={}", op.id, op.method.as_str(), op.path, op.group, op.name);
+        let _ = writeln!(
+            out,
+            "operation {} {} {} group={:?} name={}",
+            op.id,
+            op.method.as_str(),
+            op.path,
+            op.group,
+            op.name
+        );
         if let Some(p) = &op.pagination {
             let _ = writeln!(out, "  pagination {p:?}");
         }

@@ -61,7 +61,7 @@ impl fmt::Display for Diagnostic {
         if let Some((line, column)) = self.location {
             write!(f, ":{line}:{column}")?;
         }
-        if !self.pointer.is_empty() || self.location.is_none() {
+        if !self.pointer.is_empty() {
             write!(f, " at #{}", self.pointer)?;
         }
         if let Some(op) = &self.operation_id {

@@ -66,7 +66,10 @@ pub enum SecurityKind {
     Bearer,
     /// `Authorization: Basic …`
     Basic,
-    ApiKey { location: ParamLocation, name: String },
+    ApiKey {
+        location: ParamLocation,
+        name: String,
+    },
 }
 
 /// A parameter set on the client rather than on each call.
@@ -96,6 +99,13 @@ pub struct RetryPolicy {
     pub max_attempts: Option<u32>,
 }
 
+/// An `example` from the document and where it sits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    pub value: Value,
+    pub pointer: String,
+}
+
 /// A named Rust type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypeDef {
@@ -103,6 +113,7 @@ pub struct TypeDef {
     /// Where the schema sits (`/components/schemas/Foo`).
     pub pointer: String,
     pub doc: Option<String>,
+    pub example: Option<Example>,
     pub kind: TypeKind,
     /// Reached from a request (parameters or body).
     pub in_request: bool,
@@ -132,11 +143,14 @@ pub struct Struct {
 pub struct Field {
     pub name: String,
     pub wire: String,
+    /// Where the property's schema sits.
+    pub pointer: String,
     pub ty: TypeRef,
     pub required: bool,
     pub nullable: bool,
     pub default: Option<Value>,
     pub doc: Option<String>,
+    pub example: Option<Example>,
     pub constraints: Constraints,
     /// Credential-like: masked in `Debug` and in logs.
     pub sensitive: bool,
@@ -346,6 +360,7 @@ pub struct Operation {
 pub struct Param {
     pub name: String,
     pub wire: String,
+    pub pointer: String,
     pub location: ParamLocation,
     pub required: bool,
     pub nullable: bool,
@@ -353,6 +368,7 @@ pub struct Param {
     pub default: Option<Value>,
     pub constraints: Constraints,
     pub doc: Option<String>,
+    pub example: Option<Example>,
     pub deprecated: bool,
     /// `style`/`explode` for query parameters.
     pub explode: bool,
@@ -366,6 +382,7 @@ pub struct RequestBody {
     pub media_type: String,
     pub ty: TypeRef,
     pub doc: Option<String>,
+    pub example: Option<Example>,
 }
 
 /// Which statuses a response describes.
@@ -399,6 +416,7 @@ pub struct Response {
 pub struct ResponseBody {
     pub media_type: String,
     pub ty: TypeRef,
+    pub example: Option<Example>,
 }
 
 /// Offset/limit pagination (`x-speakeasy-pagination`).

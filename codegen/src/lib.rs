@@ -60,7 +60,11 @@ pub struct Generated {
 }
 
 /// Loads, checks and lowers a document: everything up to the IR.
-pub fn load_api(spec: &Path, label: &str, selection: &Selection) -> Result<(ir::Api, Diagnostics, Vec<(&'static str, Duration)>), Diagnostics> {
+pub fn load_api(
+    spec: &Path,
+    label: &str,
+    selection: &Selection,
+) -> Result<(ir::Api, Diagnostics, Vec<(&'static str, Duration)>), Diagnostics> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let mut doc = load::load_file(spec, label)?;
@@ -95,7 +99,8 @@ pub fn generate(opts: &Options) -> Result<Generated, Diagnostics> {
         crate_version: opts.crate_version.clone(),
         spec_label: opts.spec_label.clone(),
     };
-    let files = emit::emit(&api, &emit_opts).map_err(|e| Diagnostics::from(Diagnostic::error("", e)).in_file(&opts.spec_label))?;
+    let files = emit::emit(&api, &emit_opts)
+        .map_err(|e| Diagnostics::from(Diagnostic::error("", e)).in_file(&opts.spec_label))?;
     timings.push(("emit", t.elapsed()));
     Ok(Generated { api, files, notes, timings })
 }

@@ -21,9 +21,8 @@ pub struct Document {
 
 /// Reads and parses `path`. `label` is how diagnostics name the file.
 pub fn load_file(path: &Path, label: &str) -> Result<Document, Diagnostics> {
-    let text = std::fs::read(path).map_err(|e| {
-        Diagnostics::from(Diagnostic::error("", format!("cannot read the file: {e}"))).in_file(label)
-    })?;
+    let text = std::fs::read(path)
+        .map_err(|e| Diagnostics::from(Diagnostic::error("", format!("cannot read the file: {e}"))).in_file(label))?;
     let text = String::from_utf8(text).map_err(|e| {
         let d = Diagnostic::error("", format!("the file is not UTF-8 (byte {})", e.utf8_error().valid_up_to()));
         Diagnostics::from(d).in_file(label)
@@ -67,10 +66,14 @@ pub fn parse_text(text: &str, json: bool) -> Result<Value, Diagnostics> {
 /// serde's messages end with " at line X column Y"; we report the location
 /// separately.
 fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_owned(),
-        None => msg.to_owned(),
-    }
+    let Some(i) = msg.find(" at line ") else { return msg.to_owned() };
+    let rest = &msg[i + " at line ".len()..];
+    // skip "N column M"
+    let after: &str = rest
+        .split_once(" column ")
+        .map(|(_, tail)| tail.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .unwrap_or("");
+    format!("{}{}", &msg[..i], after)
 }
 
 fn yaml_to_json(v: serde_yaml::Value, pointer: &str, diags: &mut Diagnostics) -> Value {
@@ -149,6 +152,13 @@ mod tests {
         let d = &err.0[0];
         assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
         assert!(d.location.is_some());
+    }
+
+    #[test]
+    fn positions_are_not_repeated_in_messages() {
+        assert_eq!(strip_position("bad thing at line 5 column 1, while parsing"), "bad thing, while parsing");
+        assert_eq!(strip_position("EOF at line 2 column 9"), "EOF");
+        assert_eq!(strip_position("plain"), "plain");
     }
 
     #[test]

@@ -258,7 +258,13 @@ fn view(s: &Schema) -> View<'_> {
         SchemaKind::Type(Type::Number(t)) => {
             v.typ = Some("number");
             v.format = format_str(&t.format);
-            v.enums = t.enumeration.iter().flatten().filter_map(|f| serde_json::Number::from_f64(*f)).map(Value::Number).collect();
+            v.enums = t
+                .enumeration
+                .iter()
+                .flatten()
+                .filter_map(|f| serde_json::Number::from_f64(*f))
+                .map(Value::Number)
+                .collect();
             v.constraints.minimum = t.minimum;
             v.constraints.maximum = t.maximum;
             v.constraints.exclusive_minimum = t.exclusive_minimum;
@@ -357,6 +363,26 @@ struct Lowered {
     read_only: bool,
     write_only: bool,
     deprecated: bool,
+    example: Option<Example>,
+}
+
+/// What a schema says about its use site, whatever its type.
+fn annotations(data: &openapiv3::SchemaData, pointer: &str) -> Lowered {
+    Lowered {
+        ty: None,
+        nullable: data.nullable,
+        default: data.default.clone(),
+        doc: data.description.clone().or_else(|| data.title.clone()),
+        constraints: Constraints::default(),
+        read_only: data.read_only,
+        write_only: data.write_only,
+        deprecated: data.deprecated,
+        example: example_at(data, pointer),
+    }
+}
+
+fn example_at(data: &openapiv3::SchemaData, pointer: &str) -> Option<Example> {
+    data.example.clone().map(|value| Example { value, pointer: push_pointer(pointer, "example") })
 }
 
 impl Lowered {
@@ -468,7 +494,10 @@ impl<'a> Lowering<'a> {
     /// Finds the schema a `$ref` points at, with the pointer it lives at.
     fn resolve(&mut self, reference: &str, from: &str) -> Option<(Target<'a>, String)> {
         let Some(pointer) = reference.strip_prefix('#') else {
-            self.error(from, format!("`$ref: {reference}` points to another document; external references are not supported yet"));
+            self.error(
+                from,
+                format!("`$ref: {reference}` points to another document; external references are not supported yet"),
+            );
             return None;
         };
         if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) {
@@ -524,8 +553,9 @@ impl<'a> Lowering<'a> {
     fn lower_ref(&mut self, reference: &str, from: &str, hint: &str) -> Lowered {
         if let Some(id) = self.by_ref.get(reference) {
             let id = *id;
-            let (nullable, doc) = self.resolve(reference, from).map(|(s, _)| (s.schema_data.nullable, s.schema_data.description.clone())).unwrap_or_default();
-            return Lowered { ty: Some(TypeRef::Named(id)), nullable, doc, ..Lowered::default() };
+            let base = self.resolve(reference, from).map(|(s, p)| annotations(&s.schema_data, &p)).unwrap_or_default();
+            // The named type has the example; the use site does not repeat it.
+            return Lowered { ty: Some(TypeRef::Named(id)), example: None, ..base };
         }
         if let Some(l) = self.inline_refs.get(reference) {
             return l.clone();
@@ -545,17 +575,20 @@ impl<'a> Lowering<'a> {
                     Target::Shared(rc) => Some(rc.clone()),
                     Target::Doc(_) => None,
                 };
-                self.queue.push_back(Pending { id, reference: Some(reference.to_owned()), schema, pointer });
-                Lowered {
+                let out = Lowered {
                     ty: Some(TypeRef::Named(id)),
-                    nullable: target.schema_data.nullable,
-                    doc: target.schema_data.description.clone(),
-                    ..Lowered::default()
-                }
+                    example: None,
+                    ..annotations(&target.schema_data, &pointer)
+                };
+                self.queue.push_back(Pending { id, reference: Some(reference.to_owned()), schema, pointer });
+                out
             }
             Class::Inline => {
                 if self.inlining.iter().any(|r| r == reference) {
-                    self.error(&pointer, "this schema contains itself without an object in between; it has no finite Rust form");
+                    self.error(
+                        &pointer,
+                        "this schema contains itself without an object in between; it has no finite Rust form",
+                    );
                     return Lowered { ty: Some(TypeRef::Json), ..Lowered::default() };
                 }
                 self.inlining.push(reference.to_owned());
@@ -574,6 +607,7 @@ impl<'a> Lowering<'a> {
             name,
             pointer: pointer.to_owned(),
             doc: None,
+            example: None,
             kind: TypeKind::Struct(Struct { fields: Vec::new(), additional: None, dropped_tag: None }),
             in_request: false,
             in_response: false,
@@ -675,12 +709,7 @@ impl<'a> Lowering<'a> {
                 let name = naming::unique(&mut self.taken, naming::type_name(hint));
                 let id = self.alloc(name, pointer);
                 self.build_named(id, s, pointer);
-                Lowered {
-                    ty: Some(TypeRef::Named(id)),
-                    nullable: s.schema_data.nullable,
-                    doc: s.schema_data.description.clone(),
-                    ..Lowered::default()
-                }
+                Lowered { ty: Some(TypeRef::Named(id)), ..annotations(&s.schema_data, pointer) }
             }
         }
     }
@@ -689,16 +718,7 @@ impl<'a> Lowering<'a> {
     fn lower_item(&mut self, s: &Schema, pointer: &str, hint: &str) -> Lowered {
         let v = view(s);
         let data = &s.schema_data;
-        let mut out = Lowered {
-            ty: None,
-            nullable: data.nullable,
-            default: data.default.clone(),
-            doc: data.description.clone().or_else(|| data.title.clone()),
-            constraints: v.constraints.clone(),
-            read_only: data.read_only,
-            write_only: data.write_only,
-            deprecated: data.deprecated,
-        };
+        let mut out = Lowered { constraints: v.constraints.clone(), ..annotations(data, pointer) };
         if let Some(r) = self.single_ref_all_of(&v) {
             let inner = self.lower_ref(r, pointer, hint);
             for m in v.all_of {
@@ -713,6 +733,7 @@ impl<'a> Lowering<'a> {
                 }
             }
             out.ty = inner.ty;
+            out.example = out.example.or(inner.example);
             out.nullable |= inner.nullable;
             out.doc = out.doc.or(inner.doc);
             out.default = out.default.or(inner.default);
@@ -735,6 +756,7 @@ impl<'a> Lowering<'a> {
                     out.nullable |= l.nullable;
                     out.doc = out.doc.or(l.doc);
                     out.default = out.default.or(l.default);
+                    out.example = out.example.or(l.example);
                     if out.constraints.is_empty() {
                         out.constraints = l.constraints;
                     }
@@ -782,7 +804,8 @@ impl<'a> Lowering<'a> {
             Some("object") => match v.additional {
                 Some(AdditionalProperties::Schema(a)) => {
                     let value_hint = format!("{hint} value");
-                    let l = self.lower(SRef::from(a.as_ref()), &push_pointer(pointer, "additionalProperties"), &value_hint);
+                    let l =
+                        self.lower(SRef::from(a.as_ref()), &push_pointer(pointer, "additionalProperties"), &value_hint);
                     match l.ty() {
                         TypeRef::Json => TypeRef::JsonMap,
                         t => TypeRef::Map(Box::new(t)),
@@ -796,6 +819,14 @@ impl<'a> Lowering<'a> {
             }
             None => TypeRef::Json,
         });
+        // A property that allows exactly one value (`const`) means that value
+        // when it is missing.
+        if out.default.is_none()
+            && let [only] = v.enums.as_slice()
+            && matches!(v.typ, Some("boolean" | "integer" | "number"))
+        {
+            out.default = Some(only.clone());
+        }
         if !v.enums.is_empty() && !matches!(v.typ, Some("string")) {
             let values: Vec<String> = v.enums.iter().map(Value::to_string).collect();
             let list = format!("Allowed values: `{}`.", values.join("`, `"));
@@ -812,7 +843,9 @@ impl<'a> Lowering<'a> {
         let v = view(s);
         let name = self.types[id.0].as_ref().expect("allocated").name.clone();
         let doc = s.schema_data.description.clone().or_else(|| s.schema_data.title.clone());
-        let kind = if !v.all_of.is_empty() || (v.typ == Some("object") || v.properties.is_some()) && v.one_of.is_empty() && v.any_of.is_empty() {
+        let kind = if !v.all_of.is_empty()
+            || (v.typ == Some("object") || v.properties.is_some()) && v.one_of.is_empty() && v.any_of.is_empty()
+        {
             let merged = self.merge(s, pointer, 0);
             if let Some(what) = &merged.not_object {
                 self.error(pointer, format!("`allOf` can only merge object schemas; this one includes {what}"));
@@ -828,6 +861,7 @@ impl<'a> Lowering<'a> {
             TypeKind::Enum(self.build_enum(&v, pointer))
         };
         let def = self.types[id.0].as_mut().expect("allocated");
+        def.example = example_at(&s.schema_data, pointer);
         def.doc = doc;
         def.kind = kind;
     }
@@ -936,7 +970,11 @@ impl<'a> Lowering<'a> {
                 PropSchema::Item(t) => view(t).typ == Some("array"),
                 PropSchema::Ref(_) => false,
             };
-            let hint = if is_array { naming::item_type_name(type_name, wire) } else { naming::inline_type_name(type_name, wire) };
+            let hint = if is_array {
+                naming::item_type_name(type_name, wire)
+            } else {
+                naming::inline_type_name(type_name, wire)
+            };
             // Array items are named by `item_type_name`; the array itself by the property.
             let l = if is_array {
                 self.lower_array_prop(&prop.schema, &prop.pointer, &hint)
@@ -945,16 +983,19 @@ impl<'a> Lowering<'a> {
             };
             let name = naming::unique_with(&mut taken, naming::field_name(wire), "_");
             let ty = l.ty();
-            let default = l.default.clone().filter(|d| self.default_fits(&ty, d, &prop.pointer));
+            // Checked once every type is built (see `finish`).
+            let default = l.default.clone();
             let sensitive = naming::is_sensitive(wire) || l.constraints.format.as_deref() == Some("password");
             fields.push(Field {
                 name,
                 wire: wire.clone(),
+                pointer: prop.pointer.clone(),
                 ty,
                 required: merged.required.contains(wire),
                 nullable: l.nullable,
                 default,
                 doc: l.doc,
+                example: l.example,
                 constraints: l.constraints,
                 sensitive,
                 read_only: l.read_only,
@@ -969,7 +1010,10 @@ impl<'a> Lowering<'a> {
         fields.sort_by_key(|f| !f.required);
         for r in &merged.required {
             if !merged.props.contains_key(r) {
-                self.note(push_pointer(pointer, "required"), format!("required property `{r}` is not defined; ignored"));
+                self.note(
+                    push_pointer(pointer, "required"),
+                    format!("required property `{r}` is not defined; ignored"),
+                );
             }
         }
         let additional = merged.additional.map(|(kind, ap)| match kind {
@@ -987,42 +1031,13 @@ impl<'a> Lowering<'a> {
         let PropSchema::Item(t) = p else { unreachable!("only inline arrays") };
         let t = t.clone();
         let v = view(&t);
-        let mut l = Lowered {
-            ty: None,
-            nullable: t.schema_data.nullable,
-            default: t.schema_data.default.clone(),
-            doc: t.schema_data.description.clone().or_else(|| t.schema_data.title.clone()),
-            constraints: v.constraints.clone(),
-            read_only: t.schema_data.read_only,
-            write_only: t.schema_data.write_only,
-            deprecated: t.schema_data.deprecated,
-        };
+        let mut l = Lowered { constraints: v.constraints.clone(), ..annotations(&t.schema_data, pointer) };
         let item = match v.items {
             Some(items) => self.lower(SRef::from(items), &push_pointer(pointer, "items"), item_hint).ty(),
             None => TypeRef::Json,
         };
         l.ty = Some(TypeRef::Array(Box::new(item)));
         l
-    }
-
-    fn default_fits(&mut self, ty: &TypeRef, d: &Value, pointer: &str) -> bool {
-        let ok = match ty {
-            TypeRef::Bool => d.is_boolean(),
-            TypeRef::Int(_) => d.is_i64() || d.is_u64(),
-            TypeRef::F32 | TypeRef::F64 => d.is_number(),
-            TypeRef::String | TypeRef::Uuid => d.is_string(),
-            TypeRef::Named(id) => match self.types[id.0].as_ref().map(|t| &t.kind) {
-                Some(TypeKind::Enum(e)) => d.as_str().is_some_and(|s| e.variants.iter().any(|v| v.wire == s)) || d.is_string(),
-                _ => false,
-            },
-            TypeRef::Array(_) => d.as_array().is_some_and(Vec::is_empty),
-            TypeRef::Map(_) | TypeRef::JsonMap => d.as_object().is_some_and(|m| m.is_empty()),
-            TypeRef::Json => true,
-        };
-        if !ok {
-            self.note(push_pointer(pointer, "default"), format!("default `{d}` is not used: only scalar, enum and empty defaults become Rust defaults"));
-        }
-        ok
     }
 
     fn build_enum(&mut self, v: &View, pointer: &str) -> StringEnum {
@@ -1108,8 +1123,10 @@ impl<'a> Lowering<'a> {
         }
         for (k, r) in &mapping {
             if !variants.iter().any(|v| &v.tag_value == k) {
-                self.note(push_pointer(&push_pointer(pointer, "discriminator"), "mapping"),
-                    format!("mapping `{k}` → `{r}` names a schema that is not a member; ignored"));
+                self.note(
+                    push_pointer(&push_pointer(pointer, "discriminator"), "mapping"),
+                    format!("mapping `{k}` → `{r}` names a schema that is not a member; ignored"),
+                );
             }
         }
         let unknown_variant = naming::unknown_variant(variants.iter().map(|v| v.name.as_str()));
@@ -1138,7 +1155,13 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    fn build_untagged(&mut self, type_name: &str, members: &[ReferenceOr<Schema>], pointer: &str, kw: &str) -> TypeKind {
+    fn build_untagged(
+        &mut self,
+        type_name: &str,
+        members: &[ReferenceOr<Schema>],
+        pointer: &str,
+        kw: &str,
+    ) -> TypeKind {
         let mut variants: Vec<UntaggedVariant> = Vec::new();
         let mut taken = BTreeSet::new();
         for (i, m) in members.iter().enumerate() {
@@ -1197,8 +1220,21 @@ impl<'a> Lowering<'a> {
         let sources = path_params
             .iter()
             .enumerate()
-            .map(|(i, p)| (p, push_pointer(&push_pointer(&pointer[..pointer.rfind('/').unwrap_or(0)], "parameters"), &i.to_string())))
-            .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, push_pointer(&push_pointer(pointer, "parameters"), &i.to_string()))));
+            .map(|(i, p)| {
+                (
+                    p,
+                    push_pointer(
+                        &push_pointer(&pointer[..pointer.rfind('/').unwrap_or(0)], "parameters"),
+                        &i.to_string(),
+                    ),
+                )
+            })
+            .chain(
+                op.parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, push_pointer(&push_pointer(pointer, "parameters"), &i.to_string()))),
+            );
         let mut collected: Vec<(Parameter, String)> = Vec::new();
         for (p, pp) in sources {
             let Some(param) = self.resolve_param(p, &pp) else { continue };
@@ -1209,29 +1245,43 @@ impl<'a> Lowering<'a> {
         for (param, pp) in collected {
             let location = location_of(&param);
             let explode = match &param {
-                Parameter::Query { parameter_data, .. } | Parameter::Cookie { parameter_data, .. } => parameter_data.explode.unwrap_or(true),
-                Parameter::Path { parameter_data, .. } | Parameter::Header { parameter_data, .. } => parameter_data.explode.unwrap_or(false),
+                Parameter::Query { parameter_data, .. } | Parameter::Cookie { parameter_data, .. } => {
+                    parameter_data.explode.unwrap_or(true)
+                }
+                Parameter::Path { parameter_data, .. } | Parameter::Header { parameter_data, .. } => {
+                    parameter_data.explode.unwrap_or(false)
+                }
             };
             let data = param.parameter_data_ref();
             let hint = format!("{type_prefix} {}", data.name);
             let l = match &data.format {
-                openapiv3::ParameterSchemaOrContent::Schema(s) => self.lower(SRef::from(s), &push_pointer(&pp, "schema"), &hint),
+                openapiv3::ParameterSchemaOrContent::Schema(s) => {
+                    self.lower(SRef::from(s), &push_pointer(&pp, "schema"), &hint)
+                }
                 openapiv3::ParameterSchemaOrContent::Content(c) => match c.iter().next() {
                     Some((media, m)) => match &m.schema {
-                        Some(s) => self.lower(SRef::from(s), &push_pointer(&push_pointer(&push_pointer(&pp, "content"), media), "schema"), &hint),
+                        Some(s) => self.lower(
+                            SRef::from(s),
+                            &push_pointer(&push_pointer(&push_pointer(&pp, "content"), media), "schema"),
+                            &hint,
+                        ),
                         None => Lowered { ty: Some(TypeRef::String), ..Lowered::default() },
                     },
                     None => Lowered { ty: Some(TypeRef::String), ..Lowered::default() },
                 },
             };
-            let global = globals.iter().find(|g| g.wire.eq_ignore_ascii_case(&data.name) && g.location == location).map(|g| g.name.clone());
+            let global = globals
+                .iter()
+                .find(|g| g.wire.eq_ignore_ascii_case(&data.name) && g.location == location)
+                .map(|g| g.name.clone());
             let rust = global.clone().unwrap_or_else(|| naming::field_name(&data.name));
             let rust = naming::unique_with(&mut taken, rust, "_");
             let ty = l.ty();
-            let default = l.default.clone().filter(|d| self.default_fits(&ty, d, &pp));
+            let default = l.default.clone();
             params.push(Param {
                 name: rust,
                 wire: data.name.clone(),
+                pointer: pp.clone(),
                 location,
                 required: data.required || location == ParamLocation::Path,
                 nullable: l.nullable,
@@ -1239,6 +1289,11 @@ impl<'a> Lowering<'a> {
                 default,
                 constraints: l.constraints,
                 doc: data.description.clone().or(l.doc),
+                example: data
+                    .example
+                    .clone()
+                    .map(|value| Example { value, pointer: push_pointer(&pp, "example") })
+                    .or(l.example),
                 deprecated: data.deprecated.unwrap_or(false),
                 explode,
                 global,
@@ -1256,7 +1311,11 @@ impl<'a> Lowering<'a> {
                 let bp = push_pointer(pointer, "requestBody");
                 let rb = match rb {
                     ReferenceOr::Item(b) => Some(b.clone()),
-                    ReferenceOr::Reference { reference } => self.resolve_component::<openapiv3::RequestBody>(reference, &bp, "requestBodies", |c| &c.request_bodies),
+                    ReferenceOr::Reference { reference } => {
+                        self.resolve_component::<openapiv3::RequestBody>(reference, &bp, "requestBodies", |c| {
+                            &c.request_bodies
+                        })
+                    }
                 };
                 rb.and_then(|rb| self.request_body(&rb, &bp, &type_prefix))
             }
@@ -1284,7 +1343,9 @@ impl<'a> Lowering<'a> {
             let sp = push_pointer(&rp, &status.to_string());
             let resp = match r {
                 ReferenceOr::Item(r) => Some(r.clone()),
-                ReferenceOr::Reference { reference } => self.resolve_component::<openapiv3::Response>(reference, &sp, "responses", |c| &c.responses),
+                ReferenceOr::Reference { reference } => {
+                    self.resolve_component::<openapiv3::Response>(reference, &sp, "responses", |c| &c.responses)
+                }
             };
             let Some(resp) = resp else { continue };
             let hint = if is_success(&status) && success_count == 1 {
@@ -1292,12 +1353,14 @@ impl<'a> Lowering<'a> {
             } else {
                 format!("{type_prefix} {status} response")
             };
-            let body = pick_media(&resp.content).and_then(|(media, m)| {
+            let body = pick_media(&resp.content).map(|(media, m)| {
+                let mp = push_pointer(&push_pointer(&sp, "content"), media);
                 let ty = match &m.schema {
-                    Some(s) => self.lower(SRef::from(s), &push_pointer(&push_pointer(&push_pointer(&sp, "content"), media), "schema"), &hint).ty(),
+                    Some(s) => self.lower(SRef::from(s), &push_pointer(&mp, "schema"), &hint).ty(),
                     None => TypeRef::Json,
                 };
-                Some(ResponseBody { media_type: media.clone(), ty })
+                let example = m.example.clone().map(|value| Example { value, pointer: push_pointer(&mp, "example") });
+                ResponseBody { media_type: media.clone(), ty, example }
             });
             responses.push(Response { status, doc: Some(resp.description.clone()).filter(|d| !d.is_empty()), body });
         }
@@ -1325,21 +1388,28 @@ impl<'a> Lowering<'a> {
     fn request_body(&mut self, rb: &openapiv3::RequestBody, pointer: &str, type_prefix: &str) -> Option<RequestBody> {
         let (media, m) = pick_media(&rb.content)?;
         let hint = format!("{type_prefix} request");
+        let mp = push_pointer(&push_pointer(pointer, "content"), media);
         let ty = match &m.schema {
-            Some(s) => self.lower(SRef::from(s), &push_pointer(&push_pointer(&push_pointer(pointer, "content"), media), "schema"), &hint).ty(),
+            Some(s) => self.lower(SRef::from(s), &push_pointer(&mp, "schema"), &hint).ty(),
             None => TypeRef::Json,
         };
+        let example = m.example.clone().map(|value| Example { value, pointer: push_pointer(&mp, "example") });
         if rb.content.len() > 1 {
             let others: Vec<&str> = rb.content.keys().filter(|k| *k != media).map(String::as_str).collect();
-            self.note(push_pointer(pointer, "content"), format!("the body is sent as `{media}`; other media types ({}) are not offered", others.join(", ")));
+            self.note(
+                push_pointer(pointer, "content"),
+                format!("the body is sent as `{media}`; other media types ({}) are not offered", others.join(", ")),
+            );
         }
-        Some(RequestBody { required: rb.required, media_type: media.clone(), ty, doc: rb.description.clone() })
+        Some(RequestBody { required: rb.required, media_type: media.clone(), ty, doc: rb.description.clone(), example })
     }
 
     fn resolve_param(&mut self, p: &ReferenceOr<Parameter>, pointer: &str) -> Option<Parameter> {
         match p {
             ReferenceOr::Item(p) => Some(p.clone()),
-            ReferenceOr::Reference { reference } => self.resolve_component(reference, pointer, "parameters", |c| &c.parameters),
+            ReferenceOr::Reference { reference } => {
+                self.resolve_component(reference, pointer, "parameters", |c| &c.parameters)
+            }
         }
     }
 
@@ -1353,9 +1423,9 @@ impl<'a> Lowering<'a> {
         let mut reference = reference.to_owned();
         for _ in 0..16 {
             let prefix = format!("#/components/{section}/");
-            let found = reference
-                .strip_prefix(&prefix)
-                .and_then(|name| self.doc.components.as_ref().and_then(|c| get(c).get(&name.replace("~1", "/").replace("~0", "~"))));
+            let found = reference.strip_prefix(&prefix).and_then(|name| {
+                self.doc.components.as_ref().and_then(|c| get(c).get(&name.replace("~1", "/").replace("~0", "~")))
+            });
             match found {
                 Some(ReferenceOr::Item(t)) => return Some(t.clone()),
                 Some(ReferenceOr::Reference { reference: next }) => reference = next.clone(),
@@ -1380,7 +1450,10 @@ impl<'a> Lowering<'a> {
                             }
                         },
                         None => {
-                            self.error(pointer, format!("`$ref: {reference}` does not resolve: nothing at that pointer"));
+                            self.error(
+                                pointer,
+                                format!("`$ref: {reference}` does not resolve: nothing at that pointer"),
+                            );
                             None
                         }
                     };
@@ -1396,19 +1469,33 @@ impl<'a> Lowering<'a> {
         let pp = push_pointer(pointer, "x-speakeasy-pagination");
         let kind = p.get("type").and_then(Value::as_str).unwrap_or("");
         if kind != "offsetLimit" {
-            self.note(&pp, format!("pagination type `{kind}` is not supported; the operation is generated without a paginator"));
+            self.note(
+                &pp,
+                format!("pagination type `{kind}` is not supported; the operation is generated without a paginator"),
+            );
             return None;
         }
         let input = |t: &str| {
-            p.get("inputs")?.as_array()?.iter().find(|i| i.get("type").and_then(Value::as_str) == Some(t))?.get("name")?.as_str().map(str::to_owned)
+            p.get("inputs")?
+                .as_array()?
+                .iter()
+                .find(|i| i.get("type").and_then(Value::as_str) == Some(t))?
+                .get("name")?
+                .as_str()
+                .map(str::to_owned)
         };
         let (Some(offset), Some(limit)) = (input("offset"), input("limit")) else {
             self.error(&pp, "offsetLimit pagination needs an `offset` and a `limit` input");
             return None;
         };
-        let find = |wire: &str| params.iter().find(|q| q.wire == wire && q.location == ParamLocation::Query).map(|q| q.name.clone());
+        let find = |wire: &str| {
+            params.iter().find(|q| q.wire == wire && q.location == ParamLocation::Query).map(|q| q.name.clone())
+        };
         let (Some(offset_param), Some(limit_param)) = (find(&offset), find(&limit)) else {
-            self.error(&pp, format!("pagination inputs `{offset}` and `{limit}` must be query parameters of the operation"));
+            self.error(
+                &pp,
+                format!("pagination inputs `{offset}` and `{limit}` must be query parameters of the operation"),
+            );
             return None;
         };
         let results = p.pointer("/outputs/results").and_then(Value::as_str).unwrap_or("$.data");
@@ -1427,10 +1514,17 @@ impl<'a> Lowering<'a> {
             let ReferenceOr::Item(s) = s else { continue };
             use openapiv3::SecurityScheme as S;
             let (kind, description) = match s {
-                S::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => (SecurityKind::Bearer, description),
-                S::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => (SecurityKind::Basic, description),
+                S::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    (SecurityKind::Bearer, description)
+                }
+                S::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                    (SecurityKind::Basic, description)
+                }
                 S::HTTP { scheme, .. } => {
-                    self.note(push_pointer("/components/securitySchemes", key), format!("HTTP auth scheme `{scheme}` is not supported; skipped"));
+                    self.note(
+                        push_pointer("/components/securitySchemes", key),
+                        format!("HTTP auth scheme `{scheme}` is not supported; skipped"),
+                    );
                     continue;
                 }
                 S::APIKey { location, name, description, .. } => (
@@ -1444,15 +1538,24 @@ impl<'a> Lowering<'a> {
                     },
                     description,
                 ),
-                S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (SecurityKind::Bearer, description),
+                S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => {
+                    (SecurityKind::Bearer, description)
+                }
             };
-            out.push(SecurityScheme { key: key.clone(), kind, description: description.clone(), default: default.contains(key) });
+            out.push(SecurityScheme {
+                key: key.clone(),
+                kind,
+                description: description.clone(),
+                default: default.contains(key),
+            });
         }
         out
     }
 
     fn globals(&mut self) -> Vec<GlobalParam> {
-        let Some(list) = self.doc.extensions.get("x-speakeasy-globals").and_then(|g| g.get("parameters")).and_then(Value::as_array) else {
+        let Some(list) =
+            self.doc.extensions.get("x-speakeasy-globals").and_then(|g| g.get("parameters")).and_then(Value::as_array)
+        else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -1500,7 +1603,11 @@ impl<'a> Lowering<'a> {
             status_codes: r
                 .get("statusCodes")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_owned).or_else(|| c.as_u64().map(|n| n.to_string()))).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|c| c.as_str().map(str::to_owned).or_else(|| c.as_u64().map(|n| n.to_string())))
+                        .collect()
+                })
                 .unwrap_or_default(),
             retry_connection_errors: r.get("retryConnectionErrors").and_then(Value::as_bool).unwrap_or(false),
             max_attempts,
@@ -1510,7 +1617,45 @@ impl<'a> Lowering<'a> {
     // ----- final passes -------------------------------------------------
 
     fn finish(&mut self, api: &mut Api) {
-        let mut types: Vec<TypeDef> = std::mem::take(&mut self.types).into_iter().map(|t| t.expect("every slot is filled")).collect();
+        let mut types: Vec<TypeDef> =
+            std::mem::take(&mut self.types).into_iter().map(|t| t.expect("every slot is filled")).collect();
+
+        // Defaults that have no Rust form are noted and dropped.
+        let mut dropped = Vec::new();
+        for t in 0..types.len() {
+            let TypeKind::Struct(s) = &types[t].kind else { continue };
+            for (i, f) in s.fields.iter().enumerate() {
+                if let Some(d) = &f.default
+                    && !default_fits(&types, &f.ty, d)
+                {
+                    dropped.push((t, i, push_pointer(&f.pointer, "default"), d.clone()));
+                }
+            }
+        }
+        for (t, i, pointer, d) in dropped {
+            if let TypeKind::Struct(s) = &mut types[t].kind {
+                s.fields[i].default = None;
+            }
+            self.note(
+                pointer,
+                format!("default `{d}` is not used: only scalar, enum and empty defaults become Rust values"),
+            );
+        }
+        for op in &mut api.operations {
+            for p in &mut op.params {
+                if let Some(d) = &p.default
+                    && !default_fits(&types, &p.ty, d)
+                {
+                    let note = Diagnostic::note(
+                        push_pointer(&p.pointer, "default"),
+                        format!("default `{d}` is not used: it does not fit the parameter's type"),
+                    )
+                    .with_operation(Some(&op.id));
+                    self.diags.push(note);
+                    p.default = None;
+                }
+            }
+        }
 
         // Usage: which types requests and responses reach.
         let mut req_roots = Vec::new();
@@ -1693,6 +1838,23 @@ impl<'a> Lowering<'a> {
     }
 }
 
+/// Whether a spec default can be written as a Rust value of type `ty`.
+fn default_fits(types: &[TypeDef], ty: &TypeRef, d: &Value) -> bool {
+    match ty {
+        TypeRef::Bool => d.is_boolean(),
+        TypeRef::Int(_) => d.is_i64() || d.is_u64(),
+        TypeRef::F32 | TypeRef::F64 => d.is_number(),
+        TypeRef::String => d.is_string(),
+        TypeRef::Uuid => {
+            d.as_str().is_some_and(|s| s.len() == 36 && s.chars().filter(|c| *c != '-').all(|c| c.is_ascii_hexdigit()))
+        }
+        TypeRef::Named(id) => matches!(types[id.0].kind, TypeKind::Enum(_)) && d.is_string(),
+        TypeRef::Array(_) => d.as_array().is_some_and(Vec::is_empty),
+        TypeRef::Map(_) | TypeRef::JsonMap => d.as_object().is_some_and(|m| m.is_empty()),
+        TypeRef::Json => true,
+    }
+}
+
 fn remap_ref(t: &mut TypeRef, remap: &[Option<TypeId>]) {
     match t {
         TypeRef::Named(id) => *id = remap[id.0].expect("reachable types are kept"),
@@ -1709,7 +1871,11 @@ fn field_shape(f: &Field, in_request: bool, in_response: bool) -> FieldShape {
         (true, true) => FieldShape::Nullable,
         (false, true) if in_request => FieldShape::Tristate,
         (false, _) if f.default.is_some() => {
-            if in_request || f.nullable { FieldShape::OptionalDefaulted } else { FieldShape::Defaulted }
+            if in_request || f.nullable {
+                FieldShape::OptionalDefaulted
+            } else {
+                FieldShape::Defaulted
+            }
         }
         (false, _) => FieldShape::Optional,
     }

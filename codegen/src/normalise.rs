@@ -58,12 +58,18 @@ pub fn normalise(doc: &mut Value, diags: &mut Diagnostics) -> Option<SpecVersion
         ["3", minor, ..] => match minor.parse::<u32>() {
             Ok(m @ 0..=1) => m,
             _ => {
-                diags.push(Diagnostic::error("/openapi", format!("unsupported OpenAPI version `{version}` (3.0.x and 3.1.x are)")));
+                diags.push(Diagnostic::error(
+                    "/openapi",
+                    format!("unsupported OpenAPI version `{version}` (3.0.x and 3.1.x are)"),
+                ));
                 return None;
             }
         },
         _ => {
-            diags.push(Diagnostic::error("/openapi", format!("unsupported OpenAPI version `{version}` (3.0.x and 3.1.x are)")));
+            diags.push(Diagnostic::error(
+                "/openapi",
+                format!("unsupported OpenAPI version `{version}` (3.0.x and 3.1.x are)"),
+            ));
             return None;
         }
     };
@@ -137,7 +143,10 @@ impl Walker<'_> {
                         let p = push_pointer(&rp, code);
                         if !is_response_key(code) {
                             // The types would drop it without a word.
-                            self.diags.push(Diagnostic::error(&p, format!("`{code}` is not a status code, a range like `4XX`, or `default`")));
+                            self.diags.push(Diagnostic::error(
+                                &p,
+                                format!("`{code}` is not a status code, a range like `4XX`, or `default`"),
+                            ));
                         }
                         self.response(r, &p);
                     }
@@ -253,7 +262,9 @@ impl Walker<'_> {
                             rest.push(t.to_owned());
                         }
                     }
-                    None => self.diags.push(Diagnostic::error(push_pointer(ptr, "type"), "`type` entries must be strings")),
+                    None => {
+                        self.diags.push(Diagnostic::error(push_pointer(ptr, "type"), "`type` entries must be strings"))
+                    }
                 }
             }
             obj.remove("type");
@@ -304,7 +315,10 @@ impl Walker<'_> {
         }
         // `items` as an array is the draft-4 tuple form.
         if obj.get("items").is_some_and(Value::is_array) {
-            self.diags.push(Diagnostic::error(push_pointer(ptr, "items"), "tuple `items` (an array of schemas) is not supported"));
+            self.diags.push(Diagnostic::error(
+                push_pointer(ptr, "items"),
+                "tuple `items` (an array of schemas) is not supported",
+            ));
             obj.remove("items");
         }
 
@@ -338,7 +352,9 @@ fn is_response_key(code: &str) -> bool {
     let b = code.as_bytes();
     code == "default"
         || code.starts_with("x-")
-        || (b.len() == 3 && (b'1'..=b'5').contains(&b[0]) && (b[1..].iter().all(u8::is_ascii_digit) || &code[1..] == "XX"))
+        || (b.len() == 3
+            && (b'1'..=b'5').contains(&b[0])
+            && (b[1..].iter().all(u8::is_ascii_digit) || &code[1..] == "XX"))
 }
 
 /// `type: [string, integer]` becomes `anyOf` with one member per type; the

@@ -5,7 +5,9 @@
 //! `openapiv3` uses both), so when the whole document fails to read, the
 //! parts are read one by one to find the innermost one that is wrong.
 
-use openapiv3::{Header, Info, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme, Server};
+use openapiv3::{
+    Header, Info, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme, Server,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -15,7 +17,8 @@ pub fn read_openapi(value: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value).map_err(|e| {
         let outer = path_to_pointer(e.path());
         let inner = e.into_inner().to_string();
-        locate(value).unwrap_or_else(|| Diagnostic::error(outer, format!("does not match the OpenAPI 3 structure: {inner}")))
+        locate(value)
+            .unwrap_or_else(|| Diagnostic::error(outer, format!("does not match the OpenAPI 3 structure: {inner}")))
     })
 }
 
@@ -109,7 +112,9 @@ fn locate_path_item(item: &Value, ptr: &str) -> Option<Diagnostic> {
 
 fn locate_list<T: DeserializeOwned>(v: &Value, ptr: &str) -> Option<Diagnostic> {
     match v {
-        Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| try_at::<T>(x, &push_pointer(ptr, &i.to_string())).err()),
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, x)| try_at::<T>(x, &push_pointer(ptr, &i.to_string())).err())
+        }
         _ => Some(Diagnostic::error(ptr, "expected a list")),
     }
 }
@@ -126,7 +131,10 @@ fn locate_operation(op: &Value, ptr: &str) -> Option<Diagnostic> {
                 Value::Object(rs) => rs.iter().find_map(|(code, r)| {
                     let rp = push_pointer(&p, code);
                     if !code.starts_with("x-") && code != "default" && !is_status_key(code) {
-                        return Some(Diagnostic::error(&rp, format!("`{code}` is not a status code, a range like `4XX`, or `default`")));
+                        return Some(Diagnostic::error(
+                            &rp,
+                            format!("`{code}` is not a status code, a range like `4XX`, or `default`"),
+                        ));
                     }
                     try_at::<ReferenceOr<Response>>(r, &rp).err()
                 }),

@@ -86,7 +86,8 @@ fn leftover_files(out: &Path, files: &[OutFile]) -> io::Result<Vec<PathBuf>> {
                 if files.iter().any(|f| f.path == rel) {
                     continue;
                 }
-                let head = std::fs::read(&path).map(|b| b.iter().take(16).copied().collect::<Vec<u8>>()).unwrap_or_default();
+                let head =
+                    std::fs::read(&path).map(|b| b.iter().take(16).copied().collect::<Vec<u8>>()).unwrap_or_default();
                 if head.starts_with(b"// @generated") || head.starts_with(b"# @generated") {
                     found.push(path);
                 }

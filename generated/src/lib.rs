@@ -9,6 +9,9 @@
 //! - [`primitives`]: the building blocks they use ([`primitives::Tristate`] for properties that can be absent, `null` or set; [`primitives::UnknownValue`] and [`primitives::UnknownVariant`] for values newer than this description).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#[rustfmt::skip]
 pub mod primitives;
+#[rustfmt::skip]
 mod runtime;
+#[rustfmt::skip]
 pub mod types;

@@ -405,7 +405,13 @@ pub struct DeleteObservabilityDestinationResponse {
     /// Set to `true` whenever the deletion succeeded.
     ///
     /// Allowed values: `true`.
+    ///
+    /// Defaults to `true`.
+    #[serde(default = "default_delete_observability_destination_response_deleted")]
     pub deleted: bool,
+}
+fn default_delete_observability_destination_response_deleted() -> bool {
+    true
 }
 /// Error body returned with status 403 (authenticated, but not permitted).
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1262,7 +1268,12 @@ pub struct ObservabilityFilterRuleGroup {
     /// Conditions tested against each event.
     pub rules: ::std::vec::Vec<crate::types::ObservabilityFilterRuleGroupRule>,
     /// How the rules of the group combine; `and` needs all of them, `or` any one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Defaults to `and`.
+    #[serde(
+        default = "default_observability_filter_rule_group_logic",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub logic: ::std::option::Option<crate::types::ObservabilityFilterRuleGroupLogic>,
 }
 impl ObservabilityFilterRuleGroup {
@@ -1277,6 +1288,11 @@ impl ObservabilityFilterRuleGroup {
             logic: ::std::option::Option::None,
         }
     }
+}
+fn default_observability_filter_rule_group_logic() -> ::std::option::Option<
+    crate::types::ObservabilityFilterRuleGroupLogic,
+> {
+    ::std::option::Option::Some(crate::types::ObservabilityFilterRuleGroupLogic::And)
 }
 /// How the rules of the group combine; `and` needs all of them, `or` any one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1975,10 +1991,10 @@ pub struct ObservabilityNewrelicDestinationConfig {
     #[serde(rename = "licenseKey")]
     pub license_key: ::std::string::String,
     /// New Relic data region of the account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub region: ::std::option::Option<
-        crate::types::ObservabilityNewrelicDestinationConfigRegion,
-    >,
+    ///
+    /// Defaults to `us`.
+    #[serde(default = "default_observability_newrelic_destination_config_region")]
+    pub region: crate::types::ObservabilityNewrelicDestinationConfigRegion,
     /// Optional extra HTTP headers sent with every request to the service.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<
@@ -1993,6 +2009,9 @@ impl ::std::fmt::Debug for ObservabilityNewrelicDestinationConfig {
             .field("headers", &crate::runtime::redact::Secret(&self.headers))
             .finish()
     }
+}
+fn default_observability_newrelic_destination_config_region() -> crate::types::ObservabilityNewrelicDestinationConfigRegion {
+    crate::types::ObservabilityNewrelicDestinationConfigRegion::Us
 }
 /// New Relic data region of the account.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2692,10 +2711,10 @@ pub struct ObservabilityWebhookDestinationConfig {
     /// URL that receives the events.
     pub url: ::std::string::String,
     /// HTTP method used for each delivery.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub method: ::std::option::Option<
-        crate::types::ObservabilityWebhookDestinationConfigMethod,
-    >,
+    ///
+    /// Defaults to `POST`.
+    #[serde(default = "default_observability_webhook_destination_config_method")]
+    pub method: crate::types::ObservabilityWebhookDestinationConfigMethod,
     /// Extra HTTP headers added to every delivery, for instance an auth token.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<
@@ -2710,6 +2729,9 @@ impl ::std::fmt::Debug for ObservabilityWebhookDestinationConfig {
             .field("headers", &crate::runtime::redact::Secret(&self.headers))
             .finish()
     }
+}
+fn default_observability_webhook_destination_config_method() -> crate::types::ObservabilityWebhookDestinationConfigMethod {
+    crate::types::ObservabilityWebhookDestinationConfigMethod::Post
 }
 /// HTTP method used for each delivery.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

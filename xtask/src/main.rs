@@ -116,7 +116,12 @@ fn generate(args: GenerateArgs) -> ExitCode {
         Err(diags) => {
             let count = diags.errors().count();
             eprintln!("{diags}");
-            eprintln!("error: {} problem{} in {}; nothing written", count, if count == 1 { "" } else { "s" }, opts.spec_label);
+            eprintln!(
+                "error: {} problem{} in {}; nothing written",
+                count,
+                if count == 1 { "" } else { "s" },
+                opts.spec_label
+            );
             return ExitCode::from(2);
         }
     };
@@ -134,13 +139,23 @@ fn generate(args: GenerateArgs) -> ExitCode {
     let types = generated.api.types.len();
     if args.check {
         if report.stale.is_empty() {
-            println!("{} is up to date: {ops} operations, {types} types, {} files ({:.2?})", out.display(), generated.files.len(), start.elapsed());
+            println!(
+                "{} is up to date: {ops} operations, {types} types, {} files ({:.2?})",
+                out.display(),
+                generated.files.len(),
+                start.elapsed()
+            );
             ExitCode::SUCCESS
         } else {
             for f in &report.stale {
                 eprintln!("stale: {}", out.join(f).display());
             }
-            eprintln!("error: {} file(s) in {} differ from what {} produces; run `cargo xtask generate`", report.stale.len(), out.display(), opts.spec_label);
+            eprintln!(
+                "error: {} file(s) in {} differ from what {} produces; run `cargo xtask generate`",
+                report.stale.len(),
+                out.display(),
+                opts.spec_label
+            );
             ExitCode::from(1)
         }
     } else {

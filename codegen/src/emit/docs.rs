@@ -88,7 +88,9 @@ fn clean_inline(line: &str, base: Option<&str>) -> String {
             i += 1;
             continue;
         }
-        if (rest.starts_with("http://") || rest.starts_with("https://")) && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
+        if (rest.starts_with("http://") || rest.starts_with("https://"))
+            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+        {
             let len = url_len(rest);
             out.push('<');
             out.push_str(&rest[..len]);

@@ -56,7 +56,8 @@ fn rust_file(path: &str, tokens: TokenStream, opts: &EmitOptions) -> Result<OutF
 
 /// Prints tokens as formatted source.
 pub fn format_tokens(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: emitted tokens do not parse: {e}"))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("internal error: emitted tokens do not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
 }
 

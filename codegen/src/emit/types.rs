@@ -63,7 +63,11 @@ fn default_expr(api: &Api, t: &TypeRef, v: &Value) -> TokenStream {
     match (t, v) {
         (TypeRef::Bool, Value::Bool(b)) => quote!(#b),
         (TypeRef::Int(_), Value::Number(n)) => {
-            let lit = if let Some(i) = n.as_i64() { Literal::i64_unsuffixed(i) } else { Literal::u64_unsuffixed(n.as_u64().unwrap_or(0)) };
+            let lit = if let Some(i) = n.as_i64() {
+                Literal::i64_unsuffixed(i)
+            } else {
+                Literal::u64_unsuffixed(n.as_u64().unwrap_or(0))
+            };
             quote!(#lit)
         }
         (TypeRef::F32, Value::Number(n)) => {
@@ -157,7 +161,9 @@ fn emit_struct(api: &Api, t: &TypeDef, s: &Struct, docs: TokenStream) -> TokenSt
                 let value = default_expr(api, &f.ty, f.default.as_ref().unwrap_or(&Value::Null));
                 let (ret, body) = match (f.shape, f.boxed) {
                     (FieldShape::Defaulted, false) => (base, value),
-                    (FieldShape::Defaulted, true) => (quote!(::std::boxed::Box<#base>), quote!(::std::boxed::Box::new(#value))),
+                    (FieldShape::Defaulted, true) => {
+                        (quote!(::std::boxed::Box<#base>), quote!(::std::boxed::Box::new(#value)))
+                    }
                     (_, false) => (quote!(::std::option::Option<#base>), quote!(::std::option::Option::Some(#value))),
                     (_, true) => (
                         quote!(::std::option::Option<::std::boxed::Box<#base>>),
@@ -206,7 +212,10 @@ fn emit_struct(api: &Api, t: &TypeDef, s: &Struct, docs: TokenStream) -> TokenSt
         });
     }
 
-    let all_optional = s.fields.iter().all(|f| matches!(f.shape, FieldShape::Optional | FieldShape::OptionalDefaulted | FieldShape::Tristate));
+    let all_optional = s
+        .fields
+        .iter()
+        .all(|f| matches!(f.shape, FieldShape::Optional | FieldShape::OptionalDefaulted | FieldShape::Tristate));
     let mut derives = vec![quote!(Clone), quote!(PartialEq), quote!(::serde::Serialize), quote!(::serde::Deserialize)];
     if !manual_debug {
         derives.insert(0, quote!(Debug));
@@ -291,18 +300,16 @@ fn struct_new(api: &Api, t: &TypeDef, s: &Struct, additional_name: &str) -> Toke
             }
             FieldShape::Nullable => {
                 args.push(quote!(#fname: ::std::option::Option<#base>));
-                inits.push(if f.boxed {
-                    quote!(#fname: #fname.map(::std::boxed::Box::new))
-                } else {
-                    quote!(#fname)
-                });
+                inits.push(if f.boxed { quote!(#fname: #fname.map(::std::boxed::Box::new)) } else { quote!(#fname) });
                 arg_docs.push(format!("`{}` (may be `None`)", f.name));
             }
             FieldShape::Defaulted => {
                 let fn_name = default_fn_name(&t.name, &f.name);
                 inits.push(quote!(#fname: #fn_name()));
             }
-            FieldShape::Optional | FieldShape::OptionalDefaulted => inits.push(quote!(#fname: ::std::option::Option::None)),
+            FieldShape::Optional | FieldShape::OptionalDefaulted => {
+                inits.push(quote!(#fname: ::std::option::Option::None))
+            }
             FieldShape::Tristate => inits.push(quote!(#fname: crate::primitives::Tristate::Absent)),
         }
     }
@@ -462,7 +469,9 @@ fn emit_union(api: &Api, t: &TypeDef, u: &TaggedUnion, docs: TokenStream) -> Tok
             });
         }
     }
-    let unknown_doc = doc_lines(&format!("A member whose `{tag}` this version of the API description does not know, kept as the JSON object that came."));
+    let unknown_doc = doc_lines(&format!(
+        "A member whose `{tag}` this version of the API description does not know, kept as the JSON object that came."
+    ));
     let tag_doc = doc_lines(&format!("The `{tag}` value that selects the member."));
     quote! {
         #docs

@@ -1,0 +1,194 @@
+//! `cargo xtask generate` as a user runs it: exit codes, messages, files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(root()).output().expect("run xtask")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn text(o: &Output) -> (String, String) {
+    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// Bad input: exit 2, one clear message, never a panic.
+fn fails_with(spec: &Path, needles: &[&str]) {
+    let out = tmp("bad-out");
+    let o = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "stdout: {stdout}\nstderr: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "`{n}` missing from:\n{stderr}");
+    }
+    for bad in ["panicked", "RUST_BACKTRACE", "stack backtrace"] {
+        assert!(!stderr.contains(bad), "{stderr}");
+    }
+    assert!(std::fs::read_dir(&out).unwrap().next().is_none(), "nothing written");
+}
+
+#[test]
+fn generate_prints_one_summary_line_and_is_deterministic() {
+    let a = tmp("det-a");
+    let b = tmp("det-b");
+    for dir in [&a, &b] {
+        let o = xtask(&["generate", "--out", dir.to_str().unwrap()]);
+        let (stdout, stderr) = text(&o);
+        assert!(o.status.success(), "{stderr}");
+        assert_eq!(stdout.lines().count(), 1, "{stdout}");
+        assert!(stdout.contains("5 operations, 65 types, 8 files written"), "{stdout}");
+        assert!(stdout.contains(" in "), "the time taken: {stdout}");
+    }
+    for f in ["Cargo.toml", "src/lib.rs", "src/types.rs", "src/primitives.rs"] {
+        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f}");
+    }
+    // A second run into the same place writes nothing.
+    let o = xtask(&["generate", "--out", a.to_str().unwrap()]);
+    assert!(text(&o).0.contains("0 files written (8 unchanged)"), "{}", text(&o).0);
+}
+
+#[test]
+fn check_mode_names_stale_files_and_writes_nothing() {
+    let dir = tmp("check");
+    assert!(xtask(&["generate", "--out", dir.to_str().unwrap()]).status.success());
+    let o = xtask(&["generate", "--check", "--out", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+    assert!(text(&o).0.contains("up to date"));
+
+    let types = dir.join("src/types.rs");
+    let edited = std::fs::read_to_string(&types).unwrap().replace("pub struct", "pub  struct");
+    std::fs::write(&types, &edited).unwrap();
+    std::fs::remove_file(dir.join("src/lib.rs")).unwrap();
+    let o = xtask(&["generate", "--check", "--out", dir.to_str().unwrap()]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("stale: ") && stderr.contains("types.rs") && stderr.contains("lib.rs"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&types).unwrap(), edited, "check mode writes nothing");
+    assert!(!dir.join("src/lib.rs").exists());
+}
+
+#[test]
+fn the_committed_crate_passes_check() {
+    let o = xtask(&["generate", "--check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+}
+
+#[test]
+fn a_missing_file_is_reported() {
+    fails_with(Path::new("does/not/exist.yaml"), &["does/not/exist.yaml", "cannot read the file"]);
+}
+
+#[test]
+fn a_yaml_syntax_error_has_line_and_column() {
+    let dir = tmp("yaml");
+    let spec = dir.join("bad.yaml");
+    std::fs::write(&spec, "openapi: 3.1.0\ninfo:\n  title: t\n  version: [1\npaths: {}\n").unwrap();
+    fails_with(&spec, &["bad.yaml:", "invalid YAML"]);
+    let (_, stderr) =
+        text(&xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]));
+    let loc = stderr.split("bad.yaml:").nth(1).unwrap_or("");
+    assert!(loc.chars().next().is_some_and(|c| c.is_ascii_digit()), "line:column after the file name: {stderr}");
+}
+
+#[test]
+fn a_json_syntax_error_has_line_and_column() {
+    let dir = tmp("json");
+    let spec = dir.join("bad.json");
+    std::fs::write(&spec, "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\n}").unwrap();
+    fails_with(&spec, &["bad.json:4:", "invalid JSON"]);
+}
+
+#[test]
+fn an_unresolvable_ref_names_its_pointer() {
+    let dir = tmp("ref");
+    let spec = dir.join("ref.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n",
+    )
+    .unwrap();
+    fails_with(
+        &spec,
+        &[
+            "ref.yaml at #/paths/~1x/get/responses/200/content/application~1json/schema",
+            "(operation `getX`)",
+            "#/components/schemas/Missing",
+            "does not resolve",
+        ],
+    );
+}
+
+#[test]
+fn unsupported_constructs_are_all_listed_with_pointers() {
+    let dir = tmp("unsupported");
+    let spec = dir.join("u.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pair: {type: array, prefixItems: [{type: string}]}\n    Odd: {type: object, patternProperties: {'^x': {type: string}}}\n",
+    )
+    .unwrap();
+    fails_with(
+        &spec,
+        &[
+            "#/components/schemas/Pair/prefixItems",
+            "#/components/schemas/Odd/patternProperties",
+            "not supported",
+            "2 problems",
+        ],
+    );
+}
+
+#[test]
+fn swagger_2_is_refused() {
+    let dir = tmp("swagger");
+    let spec = dir.join("s.json");
+    std::fs::write(&spec, r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#).unwrap();
+    fails_with(&spec, &["Swagger 2.0"]);
+}
+
+/// The published description itself generates a crate that compiles.
+#[test]
+fn the_published_spec_generates_a_crate_that_compiles() {
+    let published = root().join("../shared/reference/openrouter-observability.openapi.yaml");
+    if !published.exists() {
+        println!("note: {} is absent; skipping", published.display());
+        return;
+    }
+    let dir = tmp("published");
+    let crate_dir = dir.join("published-client");
+    let o = xtask(&[
+        "generate",
+        "--spec",
+        published.to_str().unwrap(),
+        "--out",
+        crate_dir.to_str().unwrap(),
+        "--crate-name",
+        "published-client",
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    // Same dependency versions as the workspace, and no network.
+    std::fs::copy(root().join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
+    std::fs::write(
+        crate_dir.join("Cargo.toml"),
+        std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap() + "\n[workspace]\n",
+    )
+    .unwrap();
+    let check = Command::new(env!("CARGO"))
+        .args(["check", "--offline", "--quiet", "--manifest-path"])
+        .arg(crate_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root().join("target/generated-check"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .expect("run cargo");
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+}
