@@ -6,9 +6,9 @@
 use codegen::Selection;
 
 fn contract(path: &std::path::Path) -> String {
-    let (api, _, _) = codegen::load_api(path, &path.display().to_string(), &Selection::default())
+    let loaded = codegen::load_api(path, &path.display().to_string(), &Selection::default())
         .unwrap_or_else(|d| panic!("{} does not load:\n{d}", path.display()));
-    codegen::contract::describe(&api)
+    codegen::contract::describe(&loaded.api)
 }
 
 #[test]

@@ -59,12 +59,18 @@ pub struct Generated {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// A document lowered to the IR.
+#[derive(Debug)]
+pub struct Loaded {
+    pub api: ir::Api,
+    /// Notes about what was skipped or interpreted.
+    pub notes: Diagnostics,
+    /// Time spent in each stage so far.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
 /// Loads, checks and lowers a document: everything up to the IR.
-pub fn load_api(
-    spec: &Path,
-    label: &str,
-    selection: &Selection,
-) -> Result<(ir::Api, Diagnostics, Vec<(&'static str, Duration)>), Diagnostics> {
+pub fn load_api(spec: &Path, label: &str, selection: &Selection) -> Result<Loaded, Diagnostics> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let mut doc = load::load_file(spec, label)?;
@@ -79,7 +85,7 @@ pub fn load_api(
     }
 
     let t = Instant::now();
-    let openapi = parse::read_openapi(&doc.value).map_err(|d| Diagnostics::from(d).in_file(label))?;
+    let openapi = parse::read_openapi(&doc.value).map_err(|d| d.in_file(label))?;
     let (api, lower_diags) = lower::lower(&openapi, &doc.value, selection);
     timings.push(("ir", t.elapsed()));
     diags.extend(lower_diags);
@@ -87,12 +93,12 @@ pub fn load_api(
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok((api, diags, timings))
+    Ok(Loaded { api, notes: diags, timings })
 }
 
 /// Runs the whole pipeline in memory.
 pub fn generate(opts: &Options) -> Result<Generated, Diagnostics> {
-    let (api, notes, mut timings) = load_api(&opts.spec, &opts.spec_label, &opts.selection)?;
+    let Loaded { api, notes, mut timings } = load_api(&opts.spec, &opts.spec_label, &opts.selection)?;
     let t = Instant::now();
     let emit_opts = EmitOptions {
         crate_name: opts.crate_name.clone(),

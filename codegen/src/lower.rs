@@ -543,9 +543,15 @@ impl<'a> Lowering<'a> {
                 Some((Target::Shared(s), pointer.to_owned()))
             }
             Err(d) => {
-                self.diags.push(d.with_operation(self.op_id.as_deref()));
+                self.push_all(d);
                 None
             }
+        }
+    }
+
+    fn push_all(&mut self, d: Diagnostics) {
+        for x in d.0 {
+            self.diags.push(x.with_operation(self.op_id.as_deref()));
         }
     }
 
@@ -1445,7 +1451,7 @@ impl<'a> Lowering<'a> {
                         Some(v) => match crate::parse::read_at::<T>(v, &reference[1..]) {
                             Ok(t) => Some(t),
                             Err(d) => {
-                                self.diags.push(d.with_operation(self.op_id.as_deref()));
+                                self.push_all(d);
                                 None
                             }
                         },
@@ -1563,7 +1569,7 @@ impl<'a> Lowering<'a> {
             let ptr = push_pointer("/x-speakeasy-globals/parameters", &i.to_string());
             let param: Option<Parameter> = match entry.get("$ref").and_then(Value::as_str) {
                 Some(r) => self.resolve_component(r, &ptr, "parameters", |c| &c.parameters),
-                None => crate::parse::read_at(entry, &ptr).map_err(|d| self.diags.push(d)).ok(),
+                None => crate::parse::read_at(entry, &ptr).map_err(|d| self.push_all(d)).ok(),
             };
             let Some(param) = param else { continue };
             let data = param.parameter_data_ref();

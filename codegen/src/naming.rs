@@ -157,9 +157,8 @@ pub fn unique_with(taken: &mut BTreeSet<String>, candidate: String, sep: &str) -
     (2..)
         .map(|n| format!("{candidate}{sep}{n}"))
         .find(|c| !taken.contains(c))
-        .map(|c| {
+        .inspect(|c| {
             taken.insert(c.clone());
-            c
         })
         .expect("an unused suffix exists")
 }

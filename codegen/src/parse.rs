@@ -11,41 +11,45 @@ use openapiv3::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, push_pointer};
+use crate::diag::{Diagnostic, Diagnostics, push_pointer};
 
-pub fn read_openapi(value: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+pub fn read_openapi(value: &Value) -> Result<openapiv3::OpenAPI, Diagnostics> {
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value).map_err(|e| {
         let outer = path_to_pointer(e.path());
         let inner = e.into_inner().to_string();
-        locate(value)
-            .unwrap_or_else(|| Diagnostic::error(outer, format!("does not match the OpenAPI 3 structure: {inner}")))
+        let d = locate(value)
+            .unwrap_or_else(|| Diagnostic::error(outer, format!("does not match the OpenAPI 3 structure: {inner}")));
+        Diagnostics::from(d)
     })
 }
 
 /// Reads any value of an `openapiv3` type from the tree (used for `$ref`s
 /// that point somewhere other than `components`).
-pub fn read_at<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Diagnostic> {
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let inner_ptr = path_to_pointer(e.path());
-        let inner = e.into_inner().to_string();
-        Diagnostic::error(format!("{pointer}{inner_ptr}"), format!("is not valid here: {inner}"))
-    })
+pub fn read_at<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Diagnostics> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| Diagnostics::from(at_error(e, pointer)))
 }
 
-fn try_at<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<(), Diagnostic> {
-    read_at::<T>(value, pointer).map(|_| ())
+fn at_error(e: serde_path_to_error::Error<serde_json::Error>, pointer: &str) -> Diagnostic {
+    let inner_ptr = path_to_pointer(e.path());
+    let inner = e.into_inner().to_string();
+    Diagnostic::error(format!("{pointer}{inner_ptr}"), format!("is not valid here: {inner}"))
+}
+
+/// The problem with reading `value` as a `T`, if there is one.
+fn try_at<T: DeserializeOwned>(value: &Value, pointer: &str) -> Option<Diagnostic> {
+    serde_path_to_error::deserialize::<_, T>(value).err().map(|e| at_error(e, pointer))
 }
 
 /// Finds the innermost part of the document that does not read.
 fn locate(doc: &Value) -> Option<Diagnostic> {
     if let Some(info) = doc.get("info")
-        && let Err(d) = try_at::<Info>(info, "/info")
+        && let Some(d) = try_at::<Info>(info, "/info")
     {
         return Some(d);
     }
     if let Some(Value::Array(servers)) = doc.get("servers") {
         for (i, s) in servers.iter().enumerate() {
-            if let Err(d) = try_at::<Server>(s, &format!("/servers/{i}")) {
+            if let Some(d) = try_at::<Server>(s, &format!("/servers/{i}")) {
                 return Some(d);
             }
         }
@@ -56,7 +60,7 @@ fn locate(doc: &Value) -> Option<Diagnostic> {
             if path.starts_with("x-") {
                 continue;
             }
-            if let Err(d) = try_at::<ReferenceOr<PathItem>>(item, &ptr) {
+            if let Some(d) = try_at::<ReferenceOr<PathItem>>(item, &ptr) {
                 return Some(locate_path_item(item, &ptr).unwrap_or(d));
             }
         }
@@ -65,10 +69,10 @@ fn locate(doc: &Value) -> Option<Diagnostic> {
         type Check = fn(&Value, &str) -> Option<Diagnostic>;
         let sections: [(&str, Check); 5] = [
             ("schemas", |v, p| locate_schema(v, p, 0)),
-            ("parameters", |v, p| try_at::<ReferenceOr<Parameter>>(v, p).err()),
-            ("requestBodies", |v, p| try_at::<ReferenceOr<RequestBody>>(v, p).err()),
-            ("responses", |v, p| try_at::<ReferenceOr<Response>>(v, p).err()),
-            ("securitySchemes", |v, p| try_at::<ReferenceOr<SecurityScheme>>(v, p).err()),
+            ("parameters", try_at::<ReferenceOr<Parameter>>),
+            ("requestBodies", try_at::<ReferenceOr<RequestBody>>),
+            ("responses", try_at::<ReferenceOr<Response>>),
+            ("securitySchemes", try_at::<ReferenceOr<SecurityScheme>>),
         ];
         for (section, check) in sections {
             if let Some(Value::Object(m)) = c.get(section) {
@@ -82,7 +86,7 @@ fn locate(doc: &Value) -> Option<Diagnostic> {
         }
         if let Some(Value::Object(m)) = c.get("headers") {
             for (name, v) in m {
-                if let Err(d) = try_at::<ReferenceOr<Header>>(v, &push_pointer("/components/headers", name)) {
+                if let Some(d) = try_at::<ReferenceOr<Header>>(v, &push_pointer("/components/headers", name)) {
                     return Some(d);
                 }
             }
@@ -98,7 +102,7 @@ fn locate_path_item(item: &Value, ptr: &str) -> Option<Diagnostic> {
         let found = match key.as_str() {
             "parameters" => locate_list::<ReferenceOr<Parameter>>(v, &p),
             "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
-                try_at::<Operation>(v, &p).err().map(|d| locate_operation(v, &p).unwrap_or(d))
+                try_at::<Operation>(v, &p).map(|d| locate_operation(v, &p).unwrap_or(d))
             }
             "servers" => locate_list::<Server>(v, &p),
             _ => None,
@@ -113,7 +117,7 @@ fn locate_path_item(item: &Value, ptr: &str) -> Option<Diagnostic> {
 fn locate_list<T: DeserializeOwned>(v: &Value, ptr: &str) -> Option<Diagnostic> {
     match v {
         Value::Array(items) => {
-            items.iter().enumerate().find_map(|(i, x)| try_at::<T>(x, &push_pointer(ptr, &i.to_string())).err())
+            items.iter().enumerate().find_map(|(i, x)| try_at::<T>(x, &push_pointer(ptr, &i.to_string())))
         }
         _ => Some(Diagnostic::error(ptr, "expected a list")),
     }
@@ -126,7 +130,7 @@ fn locate_operation(op: &Value, ptr: &str) -> Option<Diagnostic> {
         let p = push_pointer(ptr, key);
         match key.as_str() {
             "parameters" => locate_list::<ReferenceOr<Parameter>>(v, &p),
-            "requestBody" => try_at::<ReferenceOr<RequestBody>>(v, &p).err(),
+            "requestBody" => try_at::<ReferenceOr<RequestBody>>(v, &p),
             "responses" => match v {
                 Value::Object(rs) => rs.iter().find_map(|(code, r)| {
                     let rp = push_pointer(&p, code);
@@ -136,7 +140,7 @@ fn locate_operation(op: &Value, ptr: &str) -> Option<Diagnostic> {
                             format!("`{code}` is not a status code, a range like `4XX`, or `default`"),
                         ));
                     }
-                    try_at::<ReferenceOr<Response>>(r, &rp).err()
+                    try_at::<ReferenceOr<Response>>(r, &rp)
                 }),
                 _ => Some(Diagnostic::error(&p, "`responses` must be a mapping")),
             },
@@ -152,7 +156,7 @@ fn is_status_key(code: &str) -> bool {
 }
 
 fn locate_schema(v: &Value, ptr: &str, depth: usize) -> Option<Diagnostic> {
-    let err = try_at::<ReferenceOr<Schema>>(v, ptr).err()?;
+    let err = try_at::<ReferenceOr<Schema>>(v, ptr)?;
     if depth > 64 {
         return Some(err);
     }
@@ -208,8 +212,8 @@ mod tests {
         let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
             "paths": {"/x": {"get": {"operationId": "getX", "responses": {"200": {"description": 5}}}}}});
         let d = read_openapi(&doc).unwrap_err();
-        assert_eq!(d.pointer, "/paths/~1x/get/responses/200");
-        assert_eq!(d.operation_id.as_deref(), Some("getX"));
+        assert_eq!(d.0[0].pointer, "/paths/~1x/get/responses/200");
+        assert_eq!(d.0[0].operation_id.as_deref(), Some("getX"));
     }
 
     #[test]
@@ -217,6 +221,6 @@ mod tests {
         let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
             "components": {"schemas": {"S": {"type": "object", "properties": {"a": {"type": "object", "required": "a"}}}}}});
         let d = read_openapi(&doc).unwrap_err();
-        assert_eq!(d.pointer, "/components/schemas/S/properties/a");
+        assert_eq!(d.0[0].pointer, "/components/schemas/S/properties/a");
     }
 }

@@ -77,8 +77,8 @@ fn run(cli: Cli) -> ExitCode {
             let spec = resolve_default(&spec);
             let label = spec.display().to_string();
             match codegen::load_api(&spec, &label, &codegen::Selection::default()) {
-                Ok((api, _, _)) => {
-                    print!("{}", codegen::contract::describe(&api));
+                Ok(loaded) => {
+                    print!("{}", codegen::contract::describe(&loaded.api));
                     ExitCode::SUCCESS
                 }
                 Err(d) => {

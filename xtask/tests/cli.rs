@@ -24,7 +24,8 @@ fn text(o: &Output) -> (String, String) {
 
 /// Bad input: exit 2, one clear message, never a panic.
 fn fails_with(spec: &Path, needles: &[&str]) {
-    let out = tmp("bad-out");
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let out = tmp(&format!("bad-out-{}", N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
     let o = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     let (stdout, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(2), "stdout: {stdout}\nstderr: {stderr}");
