@@ -37,9 +37,9 @@ fn properties_use_rust_names_and_wire_names() {
     assert_eq!(v["config"]["publicKey"], "pk-1");
     assert_eq!(v["type"], "langfuse");
     let req = CreateObservabilityDestinationRequest::new(
-        CreateObservabilityDestinationRequestType::Langfuse,
-        "n",
         serde_json::Map::new(),
+        "n",
+        CreateObservabilityDestinationRequestType::Langfuse,
     );
     assert_eq!(serde_json::to_value(&req).unwrap()["type"], "langfuse");
 }
@@ -206,7 +206,7 @@ fn maps_free_form_and_typed() {
     config.insert("baseUrl".into(), json!("https://x"));
     config.insert("nested".into(), json!({"a": [1, null]}));
     let req =
-        CreateObservabilityDestinationRequest::new(CreateObservabilityDestinationRequestType::Langfuse, "n", config);
+        CreateObservabilityDestinationRequest::new(config, "n", CreateObservabilityDestinationRequestType::Langfuse);
     assert_eq!(serde_json::to_value(&req).unwrap()["config"]["nested"]["a"][1], Value::Null);
     // `additionalProperties: {type: string}` is a map of strings.
     let cfg: ObservabilityLangfuseDestinationConfig =
@@ -265,7 +265,7 @@ fn debug_never_shows_credentials() {
     config.insert("secretKey".into(), json!("sk-in-map"));
     config.insert("password".into(), json!("pw-in-map"));
     let req =
-        CreateObservabilityDestinationRequest::new(CreateObservabilityDestinationRequestType::Langfuse, "n", config);
+        CreateObservabilityDestinationRequest::new(config, "n", CreateObservabilityDestinationRequestType::Langfuse);
     let shown = format!("{req:?}");
     assert!(!shown.contains("sk-in-map") && !shown.contains("pw-in-map"), "{shown}");
 

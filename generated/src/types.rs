@@ -106,32 +106,18 @@ impl ::std::fmt::Debug for ConflictResponseErrorData {
 /// Body for creating an observability destination.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateObservabilityDestinationRequest {
+    /// Kind-specific settings; the expected fields depend on `type` and are checked by the server.
+    pub config: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Display name for the new destination.
+    pub name: ::std::string::String,
     /// Kind of destination to create; only stable kinds are accepted.
     #[serde(rename = "type")]
     pub type_: crate::types::CreateObservabilityDestinationRequestType,
-    /// Display name for the new destination.
-    pub name: ::std::string::String,
-    /// Kind-specific settings; the expected fields depend on `type` and are checked by the server.
-    pub config: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// Workspace to create the destination in; the caller's default workspace when omitted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub workspace_id: ::std::option::Option<::uuid::Uuid>,
-    /// Whether the destination starts receiving events right away.
-    ///
-    /// Defaults to `true`.
-    #[serde(
-        default = "default_create_observability_destination_request_enabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub enabled: ::std::option::Option<bool>,
-    /// When true, only metadata is forwarded, never request or response bodies.
-    ///
-    /// Defaults to `false`.
-    #[serde(
-        default = "default_create_observability_destination_request_privacy_mode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub privacy_mode: ::std::option::Option<bool>,
+    /// Hashes of the OpenRouter API keys whose traffic is forwarded. Null or absent means every key; a list must hold at least one hash.
+    #[serde(default, skip_serializing_if = "crate::primitives::Tristate::is_absent")]
+    pub api_key_hashes: crate::primitives::Tristate<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// When true, forwarded events carry the cost and billing metadata of each generation.
     ///
     /// Defaults to `false`.
@@ -156,77 +142,81 @@ pub struct CreateObservabilityDestinationRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub broadcast_generation_request_context: ::std::option::Option<bool>,
-    /// Share of events to forward, from 0.0001 to 1 (1 forwards every event).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sampling_rate: ::std::option::Option<f64>,
-    /// Hashes of the OpenRouter API keys whose traffic is forwarded. Null or absent means every key; a list must hold at least one hash.
-    #[serde(default, skip_serializing_if = "crate::primitives::Tristate::is_absent")]
-    pub api_key_hashes: crate::primitives::Tristate<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    /// Whether the destination starts receiving events right away.
+    ///
+    /// Defaults to `true`.
+    #[serde(
+        default = "default_create_observability_destination_request_enabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub enabled: ::std::option::Option<bool>,
     /// Optional rules selecting which events are forwarded.
     #[serde(default, skip_serializing_if = "crate::primitives::Tristate::is_absent")]
     pub filter_rules: crate::primitives::Tristate<
         crate::types::ObservabilityFilterRulesConfigNullable,
     >,
+    /// When true, only metadata is forwarded, never request or response bodies.
+    ///
+    /// Defaults to `false`.
+    #[serde(
+        default = "default_create_observability_destination_request_privacy_mode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub privacy_mode: ::std::option::Option<bool>,
+    /// Share of events to forward, from 0.0001 to 1 (1 forwards every event).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sampling_rate: ::std::option::Option<f64>,
+    /// Workspace to create the destination in; the caller's default workspace when omitted.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
 impl ::std::fmt::Debug for CreateObservabilityDestinationRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateObservabilityDestinationRequest")
-            .field("type_", &self.type_)
-            .field("name", &self.name)
             .field("config", &crate::runtime::redact::Redact(&self.config))
-            .field("workspace_id", &self.workspace_id)
-            .field("enabled", &self.enabled)
-            .field("privacy_mode", &self.privacy_mode)
+            .field("name", &self.name)
+            .field("type_", &self.type_)
+            .field("api_key_hashes", &self.api_key_hashes)
             .field("broadcast_generation_cost", &self.broadcast_generation_cost)
             .field("broadcast_generation_identity", &self.broadcast_generation_identity)
             .field(
                 "broadcast_generation_request_context",
                 &self.broadcast_generation_request_context,
             )
-            .field("sampling_rate", &self.sampling_rate)
-            .field("api_key_hashes", &self.api_key_hashes)
+            .field("enabled", &self.enabled)
             .field("filter_rules", &self.filter_rules)
+            .field("privacy_mode", &self.privacy_mode)
+            .field("sampling_rate", &self.sampling_rate)
+            .field("workspace_id", &self.workspace_id)
             .finish()
     }
 }
 impl CreateObservabilityDestinationRequest {
-    /// Creates a value from its required properties (`type_`, `name`, `config`); every optional one is left unset.
+    /// Creates a value from its required properties (`config`, `name`, `type_`); every optional one is left unset.
     pub fn new(
-        type_: impl ::std::convert::Into<
-            crate::types::CreateObservabilityDestinationRequestType,
-        >,
-        name: impl ::std::convert::Into<::std::string::String>,
         config: impl ::std::convert::Into<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
+        name: impl ::std::convert::Into<::std::string::String>,
+        type_: impl ::std::convert::Into<
+            crate::types::CreateObservabilityDestinationRequestType,
+        >,
     ) -> Self {
         CreateObservabilityDestinationRequest {
-            type_: type_.into(),
-            name: name.into(),
             config: config.into(),
-            workspace_id: ::std::option::Option::None,
-            enabled: ::std::option::Option::None,
-            privacy_mode: ::std::option::Option::None,
+            name: name.into(),
+            type_: type_.into(),
+            api_key_hashes: crate::primitives::Tristate::Absent,
             broadcast_generation_cost: ::std::option::Option::None,
             broadcast_generation_identity: ::std::option::Option::None,
             broadcast_generation_request_context: ::std::option::Option::None,
-            sampling_rate: ::std::option::Option::None,
-            api_key_hashes: crate::primitives::Tristate::Absent,
+            enabled: ::std::option::Option::None,
             filter_rules: crate::primitives::Tristate::Absent,
+            privacy_mode: ::std::option::Option::None,
+            sampling_rate: ::std::option::Option::None,
+            workspace_id: ::std::option::Option::None,
         }
     }
-}
-fn default_create_observability_destination_request_enabled() -> ::std::option::Option<
-    bool,
-> {
-    ::std::option::Option::Some(true)
-}
-fn default_create_observability_destination_request_privacy_mode() -> ::std::option::Option<
-    bool,
-> {
-    ::std::option::Option::Some(false)
 }
 fn default_create_observability_destination_request_broadcast_generation_cost() -> ::std::option::Option<
     bool,
@@ -239,6 +229,16 @@ fn default_create_observability_destination_request_broadcast_generation_identit
     ::std::option::Option::Some(false)
 }
 fn default_create_observability_destination_request_broadcast_generation_request_context() -> ::std::option::Option<
+    bool,
+> {
+    ::std::option::Option::Some(false)
+}
+fn default_create_observability_destination_request_enabled() -> ::std::option::Option<
+    bool,
+> {
+    ::std::option::Option::Some(true)
+}
+fn default_create_observability_destination_request_privacy_mode() -> ::std::option::Option<
     bool,
 > {
     ::std::option::Option::Some(false)
@@ -2858,20 +2858,11 @@ impl ::std::fmt::Debug for UnauthorizedResponseErrorData {
 /// Partial update of a destination; omitted fields keep their current values.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct UpdateObservabilityDestinationRequest {
-    /// New display name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// Turns the destination on or off.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-    /// Kind-specific settings to change. Masked values are ignored and fields left out keep their current value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub config: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// New allowlist of OpenRouter API key hashes. Null removes the allowlist (every key is forwarded); omitting it keeps the current list. A list must hold at least one hash.
+    #[serde(default, skip_serializing_if = "crate::primitives::Tristate::is_absent")]
+    pub api_key_hashes: crate::primitives::Tristate<
+        ::std::vec::Vec<::std::string::String>,
     >,
-    /// When true, only metadata is forwarded, never request or response bodies.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub privacy_mode: ::std::option::Option<bool>,
     /// Whether forwarded events carry the cost and billing metadata of each generation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -2881,36 +2872,45 @@ pub struct UpdateObservabilityDestinationRequest {
     /// Whether forwarded events carry the request-context metadata of each generation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_request_context: ::std::option::Option<bool>,
-    /// New share of events to forward, from 0.0001 to 1.
+    /// Kind-specific settings to change. Masked values are ignored and fields left out keep their current value.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sampling_rate: ::std::option::Option<f64>,
-    /// New allowlist of OpenRouter API key hashes. Null removes the allowlist (every key is forwarded); omitting it keeps the current list. A list must hold at least one hash.
-    #[serde(default, skip_serializing_if = "crate::primitives::Tristate::is_absent")]
-    pub api_key_hashes: crate::primitives::Tristate<
-        ::std::vec::Vec<::std::string::String>,
+    pub config: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Turns the destination on or off.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     /// New filter rules; null removes them and omitting keeps the current ones.
     #[serde(default, skip_serializing_if = "crate::primitives::Tristate::is_absent")]
     pub filter_rules: crate::primitives::Tristate<
         crate::types::ObservabilityFilterRulesConfigNullable,
     >,
+    /// New display name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// When true, only metadata is forwarded, never request or response bodies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub privacy_mode: ::std::option::Option<bool>,
+    /// New share of events to forward, from 0.0001 to 1.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sampling_rate: ::std::option::Option<f64>,
 }
 impl ::std::fmt::Debug for UpdateObservabilityDestinationRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateObservabilityDestinationRequest")
-            .field("name", &self.name)
-            .field("enabled", &self.enabled)
-            .field("config", &crate::runtime::redact::Redact(&self.config))
-            .field("privacy_mode", &self.privacy_mode)
+            .field("api_key_hashes", &self.api_key_hashes)
             .field("broadcast_generation_cost", &self.broadcast_generation_cost)
             .field("broadcast_generation_identity", &self.broadcast_generation_identity)
             .field(
                 "broadcast_generation_request_context",
                 &self.broadcast_generation_request_context,
             )
-            .field("sampling_rate", &self.sampling_rate)
-            .field("api_key_hashes", &self.api_key_hashes)
+            .field("config", &crate::runtime::redact::Redact(&self.config))
+            .field("enabled", &self.enabled)
             .field("filter_rules", &self.filter_rules)
+            .field("name", &self.name)
+            .field("privacy_mode", &self.privacy_mode)
+            .field("sampling_rate", &self.sampling_rate)
             .finish()
     }
 }

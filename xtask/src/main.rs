@@ -55,12 +55,25 @@ struct GenerateArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The generator must not panic on any input; if it does anyway, say so in
+    // one line rather than with a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .map(str::to_owned)
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("error: internal error in the generator{at}: {msg}");
+    }));
     // Generation walks deep documents; give it room beyond the main thread's stack.
     let worker = std::thread::Builder::new().stack_size(256 * 1024 * 1024).spawn(move || run(cli));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         Ok(Err(_)) => {
-            eprintln!("error: internal error in the generator (a bug; please report it with the document)");
+            eprintln!("error: this is a bug in the generator; please report it with the document");
             ExitCode::from(2)
         }
         Err(e) => {
