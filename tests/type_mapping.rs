@@ -62,7 +62,7 @@ fn optional_properties_are_omitted_when_none() {
     assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");
     let named =
         UpdateObservabilityDestinationRequest { name: Some("N".into()), enabled: Some(false), ..Default::default() };
-    assert_eq!(serde_json::to_string(&named).unwrap(), r#"{"name":"N","enabled":false}"#);
+    assert_eq!(serde_json::to_string(&named).unwrap(), r#"{"enabled":false,"name":"N"}"#);
 }
 
 #[test]

@@ -88,6 +88,26 @@ pub(crate) fn write_tagged<S: Serializer, T: Serialize>(
     }
 }
 
+/// Converts any serializable value into a JSON object, for free-form object
+/// parameters (`serde_json::json!({…})`, a map, or a typed struct).
+pub(crate) fn to_json_map<T: Serialize>(value: T) -> Result<Map<String, Value>, String> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(other) => Err(format!("expected a JSON object, got `{}`", short(&other))),
+        Err(e) => Err(format!("does not serialize: {e}")),
+    }
+}
+
+/// Converts any serializable value into JSON.
+pub(crate) fn to_json<T: Serialize>(value: T) -> Result<Value, String> {
+    serde_json::to_value(value).map_err(|e| format!("does not serialize: {e}"))
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.len() > 40 { format!("{}…", &s[..s.char_indices().nth(40).map(|(i, _)| i).unwrap_or(s.len())]) } else { s }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +147,15 @@ mod tests {
         assert!(read_tagged(&mut de, "type").unwrap_err().to_string().contains("missing field `type`"));
         let mut de = serde_json::Deserializer::from_str(r#"{"type": 3}"#);
         assert!(read_tagged(&mut de, "type").is_err());
+    }
+
+    #[test]
+    fn json_maps_from_anything_serializable() {
+        assert_eq!(to_json_map(serde_json::json!({"a": 1})).unwrap()["a"], 1);
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("k", "v");
+        assert_eq!(to_json_map(&m).unwrap()["k"], "v");
+        assert!(to_json_map(vec![1, 2]).unwrap_err().contains("expected a JSON object"));
     }
 
     #[test]

@@ -26,6 +26,11 @@ pub fn describe(api: &Api) -> String {
     if let Some(r) = &api.retries {
         let _ = writeln!(out, "retries {r:?}");
     }
+    let _ = writeln!(out, "env prefix {}", api.env_prefix);
+    for g in &api.groups {
+        let ops: Vec<&str> = g.operations.iter().map(|i| api.operations[*i].id.as_str()).collect();
+        let _ = writeln!(out, "group {} {} .{}() {ops:?}", g.tag, g.type_name, g.method);
+    }
     let mut ops: Vec<&Operation> = api.operations.iter().collect();
     ops.sort_by(|a, b| a.id.cmp(&b.id));
     for op in ops {
@@ -38,8 +43,21 @@ pub fn describe(api: &Api) -> String {
             op.group,
             op.name
         );
+        let _ = writeln!(out, "  rust {}::{} error={}", op.module, op.builder, op.error_enum);
         if let Some(p) = &op.pagination {
-            let _ = writeln!(out, "  pagination {p:?}");
+            let path = |steps: &[FieldStep]| {
+                steps.iter().map(|s| format!("{}:{:?}", s.name, s.shape)).collect::<Vec<_>>().join(".")
+            };
+            let _ = writeln!(
+                out,
+                "  pagination offset={} limit={} default_limit={:?} results={} item={} total={}",
+                p.offset_param,
+                p.limit_param,
+                p.default_limit,
+                path(&p.results),
+                ty(api, &p.item),
+                p.total.as_deref().map(path).unwrap_or_else(|| "-".into())
+            );
         }
         let mut params: Vec<&Param> = op.params.iter().collect();
         params.sort_by(|a, b| (a.location, &a.wire).cmp(&(b.location, &b.wire)));
@@ -65,12 +83,13 @@ pub fn describe(api: &Api) -> String {
         let mut responses: Vec<&Response> = op.responses.iter().collect();
         responses.sort_by(|a, b| a.status.cmp(&b.status));
         for r in responses {
+            let variant = r.variant.as_deref().map(|v| format!(" variant={v}")).unwrap_or_default();
             match &r.body {
                 Some(b) => {
-                    let _ = writeln!(out, "  response {} {} type={}", r.status, b.media_type, ty(api, &b.ty));
+                    let _ = writeln!(out, "  response {} {} type={}{variant}", r.status, b.media_type, ty(api, &b.ty));
                 }
                 None => {
-                    let _ = writeln!(out, "  response {} (no content)", r.status);
+                    let _ = writeln!(out, "  response {} (no content){variant}", r.status);
                 }
             }
         }

@@ -25,6 +25,26 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
     pub retries: Option<RetryPolicy>,
+    /// Prefix of the environment variables the client reads (`OPENROUTER`).
+    pub env_prefix: String,
+    /// Operations by tag, in the order tags first appear.
+    pub groups: Vec<Group>,
+    /// Operations without a tag, called on the client itself.
+    pub ungrouped: Vec<usize>,
+}
+
+/// Operations sharing a tag: `client.observability().list()`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// The tag as written.
+    pub tag: String,
+    /// Rust type of the group handle (`Observability`).
+    pub type_name: String,
+    /// Client method returning it (`observability`).
+    pub method: String,
+    pub doc: Option<String>,
+    /// Indexes into [`Api::operations`].
+    pub operations: Vec<usize>,
 }
 
 impl Api {
@@ -347,6 +367,12 @@ pub struct Operation {
     pub group: Option<String>,
     /// Rust method name (`x-speakeasy-name-override`, else the operationId).
     pub name: String,
+    /// Module of the operation's builder and error (`get_observability_destination`).
+    pub module: String,
+    /// The call builder type (`GetObservabilityDestination`).
+    pub builder: String,
+    /// The operation's error enum (`GetObservabilityDestinationError`).
+    pub error_enum: String,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
@@ -407,6 +433,9 @@ impl std::fmt::Display for StatusMatch {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Response {
     pub status: StatusMatch,
+    /// Variant of the operation's error enum, for responses that are not the
+    /// success response.
+    pub variant: Option<String>,
     pub doc: Option<String>,
     /// Media type and body type; `None` when the response has no content.
     pub body: Option<ResponseBody>,
@@ -425,6 +454,21 @@ pub struct Pagination {
     /// Rust name of the offset parameter.
     pub offset_param: String,
     pub limit_param: String,
-    /// Field path to the items in the response body (`$.data` → `["data"]`).
-    pub results: Vec<String>,
+    /// The limit the server applies when none is sent (the parameter's default).
+    pub default_limit: Option<i64>,
+    /// Fields from the response body to the items (`$.data` → `data`).
+    pub results: Vec<FieldStep>,
+    /// Type of one item.
+    pub item: TypeRef,
+    /// Fields from the response body to the total item count, when it has one.
+    pub total: Option<Vec<FieldStep>>,
+}
+
+/// One step of a field path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldStep {
+    /// Rust field name.
+    pub name: String,
+    pub shape: FieldShape,
+    pub ty: TypeRef,
 }

@@ -79,7 +79,9 @@ pub fn lower(doc: &OpenAPI, raw: &Value, selection: &Selection) -> (Api, Diagnos
                 }
             }
             let op_ptr = push_pointer(&ptr, &method.as_str().to_ascii_lowercase());
-            if let Some(o) = l.operation(path, method, &item.parameters, op, &op_ptr, &api.globals) {
+            if let Some(o) =
+                l.operation(path, method, &item.parameters, op, &op_ptr, &api.globals, api.operations.len())
+            {
                 api.operations.push(o);
             }
         }
@@ -96,7 +98,80 @@ pub fn lower(doc: &OpenAPI, raw: &Value, selection: &Selection) -> (Api, Diagnos
     }
     l.drain();
     l.finish(&mut api);
+    api.env_prefix = env_prefix(&api);
+    name_operations(&mut api, doc);
     (api, l.diags)
+}
+
+/// `https://openrouter.ai/api/v1` → `OPENROUTER`: the name before the
+/// top-level domain; the title when there is no server.
+fn env_prefix(api: &Api) -> String {
+    let from_host = api.servers.first().and_then(|s| {
+        let host = s.url.split("://").nth(1)?.split(['/', ':']).next()?;
+        let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
+        let label = if labels.len() >= 2 { labels[labels.len() - 2] } else { labels.first()? };
+        (!label.contains('{') && label.chars().any(|c| c.is_ascii_alphabetic())).then(|| label.to_owned())
+    });
+    let raw = from_host.unwrap_or_else(|| api.title.split_whitespace().next().unwrap_or("API").to_owned());
+    let prefix = naming::env_suffix(&raw);
+    if prefix.is_empty() { "API".into() } else { prefix }
+}
+
+/// Names of builders, error enums, modules, groups and error variants.
+fn name_operations(api: &mut Api, doc: &OpenAPI) {
+    let mut modules = BTreeSet::new();
+    let mut builders = BTreeSet::new();
+    for op in &mut api.operations {
+        op.module = naming::unique_with(&mut modules, naming::field_name(&op.id), "_");
+        op.builder = naming::unique(&mut builders, naming::type_name(&op.id));
+        op.error_enum = format!("{}Error", op.builder);
+        let mut variants = BTreeSet::from(["Unhandled".to_owned()]);
+        let success = success_status(&op.responses);
+        for r in &mut op.responses {
+            if Some(&r.status) != success.as_ref() {
+                r.variant = Some(naming::unique(&mut variants, naming::status_variant(&r.status)));
+            }
+        }
+    }
+    // Group handles and their methods share the client's namespace with the
+    // client's own methods.
+    let mut types = BTreeSet::from(["Client".to_owned(), "ClientBuilder".to_owned()]);
+    let mut methods: BTreeSet<String> = ["builder", "from_env", "core"].into_iter().map(str::to_owned).collect();
+    let mut groups: Vec<Group> = Vec::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        let Some(tag) = &op.group else {
+            api.ungrouped.push(i);
+            continue;
+        };
+        if let Some(g) = groups.iter_mut().find(|g| &g.tag == tag) {
+            g.operations.push(i);
+            continue;
+        }
+        let doc_text = doc.tags.iter().find(|t| &t.name == tag).and_then(|t| t.description.clone());
+        groups.push(Group {
+            tag: tag.clone(),
+            type_name: naming::unique(&mut types, naming::type_name(tag)),
+            method: naming::unique_with(&mut methods, naming::field_name(tag), "_"),
+            doc: doc_text,
+            operations: vec![i],
+        });
+    }
+    // Method names within a group (and on the client) must not collide.
+    for list in groups.iter().map(|g| g.operations.clone()).chain(std::iter::once(api.ungrouped.clone())) {
+        let mut taken = if list == api.ungrouped { methods.clone() } else { BTreeSet::new() };
+        for i in list {
+            let op = &mut api.operations[i];
+            op.name = naming::unique_with(&mut taken, op.name.clone(), "_");
+        }
+    }
+    api.groups = groups;
+}
+
+/// The status of the success response: the first `2xx` code, else `2XX`.
+pub fn success_status(responses: &[Response]) -> Option<StatusMatch> {
+    let mut codes: Vec<&StatusMatch> = responses.iter().map(|r| &r.status).filter(|s| is_success(s)).collect();
+    codes.sort();
+    codes.first().map(|s| (*s).clone())
 }
 
 fn json_pointer_escape(s: &str) -> String {
@@ -423,6 +498,16 @@ enum AdditionalKind {
     Schema(PropSchema),
 }
 
+/// Pagination as the document states it; resolved against the response type
+/// once every type is built.
+struct RawPagination {
+    pointer: String,
+    offset_param: String,
+    limit_param: String,
+    default_limit: Option<i64>,
+    path: Vec<String>,
+}
+
 struct Pending {
     id: TypeId,
     reference: Option<String>,
@@ -450,6 +535,8 @@ struct Lowering<'a> {
     /// Structs whose named types are used as union variants, with the tag
     /// property the union writes.
     variant_tags: BTreeMap<TypeId, String>,
+    /// Pagination of each operation (by index), resolved in `finish`.
+    paginations: BTreeMap<usize, RawPagination>,
 }
 
 impl<'a> Lowering<'a> {
@@ -476,6 +563,7 @@ impl<'a> Lowering<'a> {
             queue: VecDeque::new(),
             op_id: None,
             variant_tags: BTreeMap::new(),
+            paginations: BTreeMap::new(),
         }
     }
 
@@ -1209,6 +1297,7 @@ impl<'a> Lowering<'a> {
         op: &'a openapiv3::Operation,
         pointer: &str,
         globals: &[GlobalParam],
+        op_index: usize,
     ) -> Option<Operation> {
         let id = op.operation_id.clone().unwrap_or_else(|| synthesize_id(method, path));
         self.op_id = Some(id.clone());
@@ -1368,10 +1457,17 @@ impl<'a> Lowering<'a> {
                 let example = m.example.clone().map(|value| Example { value, pointer: push_pointer(&mp, "example") });
                 ResponseBody { media_type: media.clone(), ty, example }
             });
-            responses.push(Response { status, doc: Some(resp.description.clone()).filter(|d| !d.is_empty()), body });
+            responses.push(Response {
+                status,
+                variant: None,
+                doc: Some(resp.description.clone()).filter(|d| !d.is_empty()),
+                body,
+            });
         }
 
-        let pagination = self.pagination(op, &params, pointer);
+        if let Some(p) = self.pagination(op, &params, pointer) {
+            self.paginations.insert(op_index, p);
+        }
         let group = op.tags.first().cloned();
         self.op_id = None;
         Some(Operation {
@@ -1387,7 +1483,10 @@ impl<'a> Lowering<'a> {
             params,
             body,
             responses,
-            pagination,
+            pagination: None,
+            module: String::new(),
+            builder: String::new(),
+            error_enum: String::new(),
         })
     }
 
@@ -1470,7 +1569,7 @@ impl<'a> Lowering<'a> {
         None
     }
 
-    fn pagination(&mut self, op: &openapiv3::Operation, params: &[Param], pointer: &str) -> Option<Pagination> {
+    fn pagination(&mut self, op: &openapiv3::Operation, params: &[Param], pointer: &str) -> Option<RawPagination> {
         let p = op.extensions.get("x-speakeasy-pagination")?;
         let pp = push_pointer(pointer, "x-speakeasy-pagination");
         let kind = p.get("type").and_then(Value::as_str).unwrap_or("");
@@ -1495,12 +1594,14 @@ impl<'a> Lowering<'a> {
             return None;
         };
         let find = |wire: &str| {
-            params.iter().find(|q| q.wire == wire && q.location == ParamLocation::Query).map(|q| q.name.clone())
+            params
+                .iter()
+                .find(|q| q.wire == wire && q.location == ParamLocation::Query && matches!(q.ty, TypeRef::Int(_)))
         };
         let (Some(offset_param), Some(limit_param)) = (find(&offset), find(&limit)) else {
             self.error(
                 &pp,
-                format!("pagination inputs `{offset}` and `{limit}` must be query parameters of the operation"),
+                format!("pagination inputs `{offset}` and `{limit}` must be integer query parameters of the operation"),
             );
             return None;
         };
@@ -1509,7 +1610,13 @@ impl<'a> Lowering<'a> {
             self.error(&pp, format!("pagination results `{results}` must be a `$.field` path"));
             return None;
         };
-        Some(Pagination { offset_param, limit_param, results: path.split('.').map(str::to_owned).collect() })
+        Some(RawPagination {
+            pointer: pp,
+            offset_param: offset_param.name.clone(),
+            limit_param: limit_param.name.clone(),
+            default_limit: limit_param.default.as_ref().and_then(Value::as_i64),
+            path: path.split('.').map(str::to_owned).collect(),
+        })
     }
 
     fn security(&mut self) -> Vec<SecurityScheme> {
@@ -1776,6 +1883,22 @@ impl<'a> Lowering<'a> {
             }
         }
 
+        // Pagination: the item list and the total, as fields of the response.
+        for (op_index, raw) in std::mem::take(&mut self.paginations) {
+            let op = &api.operations[op_index];
+            match resolve_pagination(&types, op, &raw) {
+                Ok(p) => api.operations[op_index].pagination = Some(p),
+                Err(why) => {
+                    let d = Diagnostic::note(
+                        &raw.pointer,
+                        format!("{why}; the operation is generated without a paginator"),
+                    )
+                    .with_operation(Some(&op.id));
+                    self.diags.push(d);
+                }
+            }
+        }
+
         // Prune types nothing reaches any more (single-value tag enums).
         let mut roots = Vec::new();
         for op in &api.operations {
@@ -1839,9 +1962,69 @@ impl<'a> Lowering<'a> {
                     fix(&mut b.ty);
                 }
             }
+            if let Some(p) = &mut op.pagination {
+                fix(&mut p.item);
+            }
         }
         api.types = kept;
     }
+}
+
+/// Finds the item list and the total count of a paginated operation's
+/// response.
+fn resolve_pagination(types: &[TypeDef], op: &Operation, raw: &RawPagination) -> Result<Pagination, String> {
+    let success = success_status(&op.responses);
+    let body = op
+        .responses
+        .iter()
+        .find(|r| Some(&r.status) == success.as_ref())
+        .and_then(|r| r.body.as_ref())
+        .ok_or("the operation has no success body to page through")?;
+    let TypeRef::Named(mut current) = body.ty else { return Err("the success body is not an object".into()) };
+    let root = current;
+    let mut results = Vec::new();
+    let mut item = None;
+    for (i, seg) in raw.path.iter().enumerate() {
+        let TypeKind::Struct(s) = &types[current.0].kind else {
+            return Err(format!("`{seg}` is not inside an object"));
+        };
+        let f =
+            s.fields.iter().find(|f| &f.wire == seg).ok_or_else(|| format!("the response has no `{seg}` property"))?;
+        if !matches!(f.shape, FieldShape::Plain | FieldShape::Defaulted | FieldShape::Optional) || f.boxed {
+            return Err(format!("`{seg}` has a shape pagination cannot read"));
+        }
+        results.push(FieldStep { name: f.name.clone(), shape: f.shape, ty: f.ty.clone() });
+        match (&f.ty, i + 1 == raw.path.len()) {
+            (TypeRef::Array(inner), true) => item = Some((**inner).clone()),
+            (TypeRef::Named(next), false) => current = *next,
+            _ => return Err(format!("`{seg}` is not the expected list or object")),
+        }
+    }
+    let item = item.ok_or("the results path is empty")?;
+    let total = match &types[root.0].kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .find(|f| {
+                matches!(f.wire.as_str(), "total_count" | "totalCount" | "total") && matches!(f.ty, TypeRef::Int(_))
+            })
+            .filter(|f| {
+                matches!(
+                    f.shape,
+                    FieldShape::Plain | FieldShape::Defaulted | FieldShape::Optional | FieldShape::Nullable
+                )
+            })
+            .map(|f| vec![FieldStep { name: f.name.clone(), shape: f.shape, ty: f.ty.clone() }]),
+        _ => None,
+    };
+    Ok(Pagination {
+        offset_param: raw.offset_param.clone(),
+        limit_param: raw.limit_param.clone(),
+        default_limit: raw.default_limit,
+        results,
+        item,
+        total,
+    })
 }
 
 /// Whether a spec default can be written as a Rust value of type `ty`.

@@ -206,6 +206,83 @@ pub fn unknown_variant<'a>(mut names: impl Iterator<Item = &'a str> + Clone) -> 
         })
 }
 
+/// Name of the error-enum variant for a status (`404` → `NotFound`).
+pub fn status_variant(status: &crate::ir::StatusMatch) -> String {
+    use crate::ir::StatusMatch;
+    match status {
+        StatusMatch::Code(code) => match reason_phrase(*code) {
+            Some(phrase) => type_name(phrase),
+            None => format!("Status{code}"),
+        },
+        StatusMatch::Range(4) => "ClientError".into(),
+        StatusMatch::Range(5) => "ServerError".into(),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
+
+/// The standard reason phrase of a status code.
+fn reason_phrase(code: u16) -> Option<&'static str> {
+    Some(match code {
+        100 => "Continue",
+        101 => "Switching Protocols",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "Non Authoritative Information",
+        204 => "No Content",
+        205 => "Reset Content",
+        206 => "Partial Content",
+        207 => "Multi Status",
+        300 => "Multiple Choices",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        407 => "Proxy Authentication Required",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Payload Too Large",
+        414 => "Uri Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        417 => "Expectation Failed",
+        418 => "Im A Teapot",
+        421 => "Misdirected Request",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        426 => "Upgrade Required",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        451 => "Unavailable For Legal Reasons",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "Http Version Not Supported",
+        507 => "Insufficient Storage",
+        508 => "Loop Detected",
+        511 => "Network Authentication Required",
+        _ => return None,
+    })
+}
+
 /// Whether a property name looks like it holds a credential; such values are
 /// masked in `Debug` output and logs. The rule lives in the runtime so the
 /// generated crate applies the same one to free-form JSON.
@@ -284,6 +361,16 @@ mod tests {
         assert_eq!(env_suffix("X-OpenRouter-Title"), "X_OPEN_ROUTER_TITLE");
         assert_eq!(env_suffix("X-OpenRouter-Categories"), "X_OPEN_ROUTER_CATEGORIES");
         assert_eq!(env_suffix("HTTP-Referer"), "HTTP_REFERER");
+    }
+
+    #[test]
+    fn status_variants() {
+        use crate::ir::StatusMatch;
+        assert_eq!(status_variant(&StatusMatch::Code(404)), "NotFound");
+        assert_eq!(status_variant(&StatusMatch::Code(500)), "InternalServerError");
+        assert_eq!(status_variant(&StatusMatch::Code(499)), "Status499");
+        assert_eq!(status_variant(&StatusMatch::Range(4)), "ClientError");
+        assert_eq!(status_variant(&StatusMatch::Default), "Default");
     }
 
     #[test]

@@ -218,27 +218,27 @@ impl CreateObservabilityDestinationRequest {
         }
     }
 }
-fn default_create_observability_destination_request_broadcast_generation_cost() -> ::std::option::Option<
+pub(crate) fn default_create_observability_destination_request_broadcast_generation_cost() -> ::std::option::Option<
     bool,
 > {
     ::std::option::Option::Some(false)
 }
-fn default_create_observability_destination_request_broadcast_generation_identity() -> ::std::option::Option<
+pub(crate) fn default_create_observability_destination_request_broadcast_generation_identity() -> ::std::option::Option<
     bool,
 > {
     ::std::option::Option::Some(false)
 }
-fn default_create_observability_destination_request_broadcast_generation_request_context() -> ::std::option::Option<
+pub(crate) fn default_create_observability_destination_request_broadcast_generation_request_context() -> ::std::option::Option<
     bool,
 > {
     ::std::option::Option::Some(false)
 }
-fn default_create_observability_destination_request_enabled() -> ::std::option::Option<
+pub(crate) fn default_create_observability_destination_request_enabled() -> ::std::option::Option<
     bool,
 > {
     ::std::option::Option::Some(true)
 }
-fn default_create_observability_destination_request_privacy_mode() -> ::std::option::Option<
+pub(crate) fn default_create_observability_destination_request_privacy_mode() -> ::std::option::Option<
     bool,
 > {
     ::std::option::Option::Some(false)
@@ -410,7 +410,7 @@ pub struct DeleteObservabilityDestinationResponse {
     #[serde(default = "default_delete_observability_destination_response_deleted")]
     pub deleted: bool,
 }
-fn default_delete_observability_destination_response_deleted() -> bool {
+pub(crate) fn default_delete_observability_destination_response_deleted() -> bool {
     true
 }
 /// Error body returned with status 403 (authenticated, but not permitted).
@@ -643,7 +643,7 @@ impl ::std::fmt::Debug for ObservabilityArizeDestinationConfig {
             .finish()
     }
 }
-fn default_observability_arize_destination_config_base_url() -> ::std::string::String {
+pub(crate) fn default_observability_arize_destination_config_base_url() -> ::std::string::String {
     ::std::string::String::from("https://otlp.arize.com")
 }
 /// Destination that logs generations to a Braintrust project.
@@ -714,7 +714,7 @@ impl ::std::fmt::Debug for ObservabilityBraintrustDestinationConfig {
             .finish()
     }
 }
-fn default_observability_braintrust_destination_config_base_url() -> ::std::string::String {
+pub(crate) fn default_observability_braintrust_destination_config_base_url() -> ::std::string::String {
     ::std::string::String::from("https://api.braintrust.dev")
 }
 /// Destination that inserts trace rows into a ClickHouse table.
@@ -788,7 +788,7 @@ impl ::std::fmt::Debug for ObservabilityClickhouseDestinationConfig {
             .finish()
     }
 }
-fn default_observability_clickhouse_destination_config_table() -> ::std::string::String {
+pub(crate) fn default_observability_clickhouse_destination_config_table() -> ::std::string::String {
     ::std::string::String::from("OPENROUTER_TRACES")
 }
 /// Destination that sends spans to Datadog LLM Observability.
@@ -858,7 +858,7 @@ impl ::std::fmt::Debug for ObservabilityDatadogDestinationConfig {
             .finish()
     }
 }
-fn default_observability_datadog_destination_config_url() -> ::std::string::String {
+pub(crate) fn default_observability_datadog_destination_config_url() -> ::std::string::String {
     ::std::string::String::from("https://api.us5.datadoghq.com")
 }
 /// An observability destination of any kind. The `type` field tells which kind it is and therefore which shape `config` has.
@@ -1289,7 +1289,7 @@ impl ObservabilityFilterRuleGroup {
         }
     }
 }
-fn default_observability_filter_rule_group_logic() -> ::std::option::Option<
+pub(crate) fn default_observability_filter_rule_group_logic() -> ::std::option::Option<
     crate::types::ObservabilityFilterRuleGroupLogic,
 > {
     ::std::option::Option::Some(crate::types::ObservabilityFilterRuleGroupLogic::And)
@@ -1690,7 +1690,7 @@ pub struct ObservabilityFilterRulesConfig {
     #[serde(default = "default_observability_filter_rules_config_enabled")]
     pub enabled: bool,
 }
-fn default_observability_filter_rules_config_enabled() -> bool {
+pub(crate) fn default_observability_filter_rules_config_enabled() -> bool {
     true
 }
 /// Filter rules as sent in create and update requests; null removes any filter so every event is forwarded.
@@ -1720,7 +1720,7 @@ impl ObservabilityFilterRulesConfigNullable {
         }
     }
 }
-fn default_observability_filter_rules_config_nullable_enabled() -> ::std::option::Option<
+pub(crate) fn default_observability_filter_rules_config_nullable_enabled() -> ::std::option::Option<
     bool,
 > {
     ::std::option::Option::Some(true)
@@ -1793,7 +1793,7 @@ impl ::std::fmt::Debug for ObservabilityGrafanaDestinationConfig {
             .finish()
     }
 }
-fn default_observability_grafana_destination_config_base_url() -> ::std::string::String {
+pub(crate) fn default_observability_grafana_destination_config_base_url() -> ::std::string::String {
     ::std::string::String::from("https://otlp-gateway-prod-us-west-0.grafana.net")
 }
 /// Destination that records traces in Langfuse.
@@ -1864,7 +1864,7 @@ impl ::std::fmt::Debug for ObservabilityLangfuseDestinationConfig {
             .finish()
     }
 }
-fn default_observability_langfuse_destination_config_base_url() -> ::std::string::String {
+pub(crate) fn default_observability_langfuse_destination_config_base_url() -> ::std::string::String {
     ::std::string::String::from("https://us.cloud.langfuse.com")
 }
 /// Destination that logs runs to LangSmith.
@@ -1941,10 +1941,10 @@ impl ::std::fmt::Debug for ObservabilityLangsmithDestinationConfig {
             .finish()
     }
 }
-fn default_observability_langsmith_destination_config_project() -> ::std::string::String {
+pub(crate) fn default_observability_langsmith_destination_config_project() -> ::std::string::String {
     ::std::string::String::from("main")
 }
-fn default_observability_langsmith_destination_config_endpoint() -> ::std::string::String {
+pub(crate) fn default_observability_langsmith_destination_config_endpoint() -> ::std::string::String {
     ::std::string::String::from("https://api.smith.langchain.com")
 }
 /// Destination that ingests traces into New Relic.
@@ -2010,7 +2010,7 @@ impl ::std::fmt::Debug for ObservabilityNewrelicDestinationConfig {
             .finish()
     }
 }
-fn default_observability_newrelic_destination_config_region() -> crate::types::ObservabilityNewrelicDestinationConfigRegion {
+pub(crate) fn default_observability_newrelic_destination_config_region() -> crate::types::ObservabilityNewrelicDestinationConfigRegion {
     crate::types::ObservabilityNewrelicDestinationConfigRegion::Us
 }
 /// New Relic data region of the account.
@@ -2270,7 +2270,7 @@ impl ::std::fmt::Debug for ObservabilityPosthogDestinationConfig {
             .finish()
     }
 }
-fn default_observability_posthog_destination_config_endpoint() -> ::std::string::String {
+pub(crate) fn default_observability_posthog_destination_config_endpoint() -> ::std::string::String {
     ::std::string::String::from("https://us.i.posthog.com")
 }
 /// Destination that reports AI spend to Ramp.
@@ -2337,7 +2337,7 @@ impl ::std::fmt::Debug for ObservabilityRampDestinationConfig {
             .finish()
     }
 }
-fn default_observability_ramp_destination_config_base_url() -> ::std::string::String {
+pub(crate) fn default_observability_ramp_destination_config_base_url() -> ::std::string::String {
     ::std::string::String::from("https://api.ramp.com/developer/v1/ai-usage/openrouter")
 }
 /// Destination that writes one JSON object per trace to an S3 or S3-compatible bucket.
@@ -2434,10 +2434,10 @@ impl ::std::fmt::Debug for ObservabilityS3DestinationConfig {
             .finish()
     }
 }
-fn default_observability_s3_destination_config_prefix() -> ::std::string::String {
+pub(crate) fn default_observability_s3_destination_config_prefix() -> ::std::string::String {
     ::std::string::String::from("openrouter-traces")
 }
-fn default_observability_s3_destination_config_path_template() -> ::std::string::String {
+pub(crate) fn default_observability_s3_destination_config_path_template() -> ::std::string::String {
     ::std::string::String::from("{prefix}/{date}")
 }
 /// Destination that sends traces to a Sentry project.
@@ -2583,16 +2583,16 @@ impl ::std::fmt::Debug for ObservabilitySnowflakeDestinationConfig {
             .finish()
     }
 }
-fn default_observability_snowflake_destination_config_database() -> ::std::string::String {
+pub(crate) fn default_observability_snowflake_destination_config_database() -> ::std::string::String {
     ::std::string::String::from("SNOWFLAKE_LEARNING_DB")
 }
-fn default_observability_snowflake_destination_config_schema() -> ::std::string::String {
+pub(crate) fn default_observability_snowflake_destination_config_schema() -> ::std::string::String {
     ::std::string::String::from("PUBLIC")
 }
-fn default_observability_snowflake_destination_config_table() -> ::std::string::String {
+pub(crate) fn default_observability_snowflake_destination_config_table() -> ::std::string::String {
     ::std::string::String::from("OPENROUTER_TRACES")
 }
-fn default_observability_snowflake_destination_config_warehouse() -> ::std::string::String {
+pub(crate) fn default_observability_snowflake_destination_config_warehouse() -> ::std::string::String {
     ::std::string::String::from("COMPUTE_WH")
 }
 /// Destination that logs traces to Weights and Biases Weave.
@@ -2665,7 +2665,7 @@ impl ::std::fmt::Debug for ObservabilityWeaveDestinationConfig {
             .finish()
     }
 }
-fn default_observability_weave_destination_config_base_url() -> ::std::string::String {
+pub(crate) fn default_observability_weave_destination_config_base_url() -> ::std::string::String {
     ::std::string::String::from("https://trace.wandb.ai")
 }
 /// Destination that delivers each event as an HTTP request to a URL of your choice.
@@ -2730,7 +2730,7 @@ impl ::std::fmt::Debug for ObservabilityWebhookDestinationConfig {
             .finish()
     }
 }
-fn default_observability_webhook_destination_config_method() -> crate::types::ObservabilityWebhookDestinationConfigMethod {
+pub(crate) fn default_observability_webhook_destination_config_method() -> crate::types::ObservabilityWebhookDestinationConfigMethod {
     crate::types::ObservabilityWebhookDestinationConfigMethod::Post
 }
 /// HTTP method used for each delivery.

@@ -18,8 +18,18 @@ description = "{description}"
 publish = false
 
 [dependencies]
+bytes = "1"
+fastrand = "2"
+futures-core = "0.3"
+httpdate = "1"
+hyper = {{ version = "1", default-features = false }}
+percent-encoding = "2"
+reqwest = {{ version = "0.13", default-features = false, features = ["rustls", "http2"] }}
+rustls = {{ version = "0.23", default-features = false }}
 serde = {{ version = "1.0.200", features = ["derive"] }}
 serde_json = {{ version = "1.0.120", features = ["preserve_order"] }}
+tokio = {{ version = "1", features = ["time"] }}
+tracing = "0.1"
 uuid = {{ version = "1.10", features = ["serde"] }}
 "#,
         spec = opts.spec_label,

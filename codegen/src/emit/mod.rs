@@ -12,8 +12,10 @@ use quote::{format_ident, quote};
 use crate::ir::{Api, IntKind, TypeRef};
 
 mod cargo;
+mod client;
 pub mod docs;
 mod lib_rs;
+mod operation;
 mod runtime;
 mod types;
 
@@ -44,10 +46,32 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Vec<OutFile>, String> {
     let mut files = vec![
         OutFile { path: "Cargo.toml".into(), contents: cargo::emit(api, opts) },
         rust_file("src/lib.rs", lib_rs::emit(api, opts), opts)?,
+        rust_file("src/client.rs", client::emit(api, opts), opts)?,
+        rust_file("src/operations/mod.rs", operations_mod(api), opts)?,
         rust_file("src/types.rs", types::emit(api), opts)?,
     ];
+    for op in &api.operations {
+        files.push(rust_file(&format!("src/operations/{}.rs", op.module), operation::emit(api, op), opts)?);
+    }
     files.extend(runtime::files(opts));
     Ok(files)
+}
+
+/// `src/operations/mod.rs`: one module per operation.
+fn operations_mod(api: &Api) -> TokenStream {
+    let mods = api.operations.iter().map(|op| {
+        let m = ident(&op.module);
+        let doc = doc_lines(&format!("`{}`: `{} {}`.", op.id, op.method.as_str(), op.path));
+        quote! {
+            #doc
+            #[rustfmt::skip]
+            pub mod #m;
+        }
+    });
+    quote! {
+        //! One module per operation: its call builder and its error enum.
+        #(#mods)*
+    }
 }
 
 fn rust_file(path: &str, tokens: TokenStream, opts: &EmitOptions) -> Result<OutFile, String> {

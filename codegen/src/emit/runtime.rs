@@ -6,7 +6,12 @@ use super::{EmitOptions, OutFile};
 const FILES: &[(&str, &str, &str)] = &[
     ("src/primitives.rs", "primitives.rs", include_str!("../../runtime/primitives.rs")),
     ("src/runtime/mod.rs", "runtime_mod.rs", include_str!("../../runtime/runtime_mod.rs")),
+    ("src/runtime/core.rs", "core.rs", include_str!("../../runtime/core.rs")),
+    ("src/runtime/error.rs", "error.rs", include_str!("../../runtime/error.rs")),
+    ("src/runtime/pagination.rs", "pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("src/runtime/redact.rs", "redact.rs", include_str!("../../runtime/redact.rs")),
+    ("src/runtime/response.rs", "response.rs", include_str!("../../runtime/response.rs")),
+    ("src/runtime/retry.rs", "retry.rs", include_str!("../../runtime/retry.rs")),
     ("src/runtime/sensitive.rs", "sensitive.rs", include_str!("../../runtime/sensitive.rs")),
     ("src/runtime/serde_support.rs", "serde_support.rs", include_str!("../../runtime/serde_support.rs")),
 ];

@@ -54,12 +54,12 @@ fn field_type(api: &Api, f: &Field) -> TokenStream {
     }
 }
 
-fn default_fn_name(type_name: &str, field: &str) -> proc_macro2::Ident {
+pub(super) fn default_fn_name(type_name: &str, field: &str) -> proc_macro2::Ident {
     format_ident!("default_{}_{}", type_name.to_snake_case(), field.trim_end_matches('_'))
 }
 
 /// An expression of type `t` for a default value the IR accepted.
-fn default_expr(api: &Api, t: &TypeRef, v: &Value) -> TokenStream {
+pub(super) fn default_expr(api: &Api, t: &TypeRef, v: &Value) -> TokenStream {
     match (t, v) {
         (TypeRef::Bool, Value::Bool(b)) => quote!(#b),
         (TypeRef::Int(_), Value::Number(n)) => {
@@ -171,7 +171,7 @@ fn emit_struct(api: &Api, t: &TypeDef, s: &Struct, docs: TokenStream) -> TokenSt
                     ),
                 };
                 default_fns.push(quote! {
-                    fn #fn_name() -> #ret {
+                    pub(crate) fn #fn_name() -> #ret {
                         #body
                     }
                 });
@@ -237,7 +237,7 @@ fn emit_struct(api: &Api, t: &TypeDef, s: &Struct, docs: TokenStream) -> TokenSt
     }
 }
 
-fn additional_field_name(s: &Struct) -> String {
+pub(super) fn additional_field_name(s: &Struct) -> String {
     let mut name = "additional_properties".to_owned();
     while s.fields.iter().any(|f| f.name == name) {
         name.push('_');

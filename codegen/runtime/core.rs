@@ -1,0 +1,573 @@
+//! The client's engine: configuration, building requests, sending them with
+//! retries and timeouts, and tracing.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+use tracing::Instrument;
+
+use crate::runtime::error::{BuildError, ConfigError, RawResponse, TransportError, TransportErrorKind};
+use crate::runtime::retry::{self, Outcome, RetryConfig};
+
+/// How long a call may take, the first byte to the last, unless configured.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long connecting may take, unless configured.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where an API key goes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum AuthKind {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// `Authorization: Basic base64(key)`, the key being `user:password`.
+    Basic,
+    /// A header of this name.
+    Header(&'static str),
+    /// A query parameter of this name.
+    Query(&'static str),
+    /// The API needs no credential.
+    None,
+}
+
+/// A parameter the client sets on every call (`x-speakeasy-globals`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct GlobalInfo {
+    pub(crate) wire: &'static str,
+    pub(crate) env: &'static str,
+}
+
+/// What the generator knows about the API, for building a client.
+#[derive(Debug)]
+pub(crate) struct ApiInfo {
+    pub(crate) default_base_url: &'static str,
+    pub(crate) api_key_env: &'static str,
+    pub(crate) auth: AuthKind,
+    pub(crate) user_agent: &'static str,
+    pub(crate) globals: &'static [GlobalInfo],
+}
+
+/// A value that never shows in `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    pub(crate) fn new(value: String) -> Self {
+        Secret(value)
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Settings collected by a client builder.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CoreBuilder {
+    pub(crate) api_key: Option<Secret>,
+    pub(crate) base_url: Option<String>,
+    pub(crate) globals: Vec<(&'static str, String)>,
+    pub(crate) timeout: Option<Option<Duration>>,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryConfig>,
+    pub(crate) user_agent: Option<String>,
+    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) log_bodies: bool,
+    pub(crate) from_env: bool,
+}
+
+impl CoreBuilder {
+    pub(crate) fn new() -> Self {
+        CoreBuilder { from_env: true, ..CoreBuilder::default() }
+    }
+
+    pub(crate) fn set_global(&mut self, wire: &'static str, value: String) {
+        self.globals.retain(|(w, _)| *w != wire);
+        self.globals.push((wire, value));
+    }
+
+    pub(crate) fn build(self, api: &'static ApiInfo, default_retry: RetryConfig) -> Result<Core, ConfigError> {
+        let env = |name: &str| if self.from_env { std::env::var(name).ok().filter(|v| !v.is_empty()) } else { None };
+        let api_key = self.api_key.clone().or_else(|| env(api.api_key_env).map(Secret));
+        if api_key.is_none() && !matches!(api.auth, AuthKind::None) {
+            return Err(ConfigError {
+                message: format!(
+                    "no API key: set one with `.api_key(…)` on the client builder or in the {} environment variable",
+                    api.api_key_env
+                ),
+            });
+        }
+        let base_url = self.base_url.clone().unwrap_or_else(|| api.default_base_url.to_owned());
+        let base_url = base_url.strip_suffix('/').unwrap_or(&base_url).to_owned();
+        match reqwest::Url::parse(&base_url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+            Ok(_) => {
+                return Err(ConfigError { message: format!("base URL `{base_url}` must be an http or https URL") });
+            }
+            Err(e) => return Err(ConfigError { message: format!("base URL `{base_url}` is not a URL: {e}") }),
+        }
+        let mut globals = Vec::new();
+        for g in api.globals {
+            let set = self.globals.iter().find(|(w, _)| *w == g.wire).map(|(_, v)| v.clone());
+            if let Some(v) = set.or_else(|| env(g.env)) {
+                globals.push((g.wire, v));
+            }
+        }
+        let user_agent = self.user_agent.clone().unwrap_or_else(|| api.user_agent.to_owned());
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .map_err(|_| ConfigError { message: format!("user agent `{user_agent}` is not a valid header value") })?;
+        let http = match self.http {
+            Some(c) => c,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .build()
+                .map_err(|e| ConfigError { message: format!("cannot build the HTTP client: {e}") })?,
+        };
+        let auth = match (api.auth, api_key) {
+            (AuthKind::None, _) | (_, None) => None,
+            (kind, Some(key)) => Some(auth_value(kind, key)?),
+        };
+        Ok(Core {
+            http,
+            base_url,
+            auth,
+            globals,
+            timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
+            retry: self.retry.unwrap_or(default_retry),
+            user_agent,
+            log_bodies: self.log_bodies,
+        })
+    }
+}
+
+/// How the credential is attached to each request.
+#[derive(Clone)]
+pub(crate) enum Auth {
+    Header(HeaderName, HeaderValue),
+    Query(&'static str, Secret),
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Header(name, _) => write!(f, "Header({name}: <redacted>)"),
+            Auth::Query(name, _) => write!(f, "Query({name}=<redacted>)"),
+        }
+    }
+}
+
+fn auth_value(kind: AuthKind, key: Secret) -> Result<Auth, ConfigError> {
+    let invalid = || ConfigError { message: "the API key contains characters a header cannot carry".into() };
+    let header = |name: HeaderName, text: String| {
+        let mut v = HeaderValue::from_str(&text).map_err(|_| invalid())?;
+        v.set_sensitive(true);
+        Ok(Auth::Header(name, v))
+    };
+    match kind {
+        AuthKind::Bearer => {
+            let k = key.expose();
+            // A key that already carries its scheme is sent as it is.
+            let text = if k.len() > 7 && k[..7].eq_ignore_ascii_case("bearer ") {
+                k.to_owned()
+            } else {
+                format!("Bearer {k}")
+            };
+            header(reqwest::header::AUTHORIZATION, text)
+        }
+        AuthKind::Basic => header(reqwest::header::AUTHORIZATION, format!("Basic {}", base64(key.expose().as_bytes()))),
+        AuthKind::Header(name) => header(HeaderName::from_static(name), key.expose().to_owned()),
+        AuthKind::Query(name) => Ok(Auth::Query(name, key)),
+        AuthKind::None => Err(invalid()),
+    }
+}
+
+fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A configured client's shared state.
+#[derive(Debug)]
+pub(crate) struct Core {
+    // Field order is `Debug` order; nothing here prints a credential.
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) auth: Option<Auth>,
+    pub(crate) globals: Vec<(&'static str, String)>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: RetryConfig,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) log_bodies: bool,
+}
+
+impl Core {
+    /// The client-wide value of a global parameter, by wire name.
+    pub(crate) fn global(&self, wire: &str) -> Option<&str> {
+        self.globals.iter().find(|(w, _)| *w == wire).map(|(_, v)| v.as_str())
+    }
+
+    /// A call's value for a global parameter, else the client's.
+    pub(crate) fn or_global(&self, wire: &str, value: Option<String>) -> Option<String> {
+        value.or_else(|| self.global(wire).map(str::to_owned))
+    }
+}
+
+/// Settings for one call, over the client's.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallOptions {
+    pub(crate) retry: Option<RetryConfig>,
+    pub(crate) timeout: Option<Option<Duration>>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// Problems found while setting options, reported when the call is sent.
+    pub(crate) errors: Vec<String>,
+}
+
+impl CallOptions {
+    pub(crate) fn header(&mut self, name: &str, value: &str) {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(n), Ok(v)) => self.headers.push((n, v)),
+            (Err(_), _) => self.errors.push(format!("`{name}` is not a valid header name")),
+            (_, Err(_)) => self.errors.push(format!("the value of header `{name}` is not a valid header value")),
+        }
+    }
+}
+
+/// A request ready to send, independent of retries.
+#[derive(Clone, Debug)]
+pub(crate) struct Request {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    /// The path with its parameters filled in and encoded.
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<(&'static str, Bytes)>,
+}
+
+impl Request {
+    pub(crate) fn new(operation: &'static str, method: Method, path_template: &'static str) -> Self {
+        Request {
+            operation,
+            method,
+            path_template,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Adds a query parameter, when it has a value.
+    pub(crate) fn query(&mut self, wire: &'static str, value: Option<String>) {
+        if let Some(v) = value {
+            self.query.push((wire, v));
+        }
+    }
+
+    /// Adds a header parameter, when it has a value.
+    pub(crate) fn header(&mut self, wire: &'static str, value: Option<String>) {
+        if let Some(v) = value {
+            self.headers.push((wire, v));
+        }
+    }
+
+    /// Sets a JSON body.
+    pub(crate) fn json<T: serde::Serialize>(&mut self, body: &T) -> Result<(), BuildError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| BuildError::new(self.operation, format!("the body does not serialize: {e}")))?;
+        self.body = Some(("application/json", Bytes::from(bytes)));
+        Ok(())
+    }
+}
+
+/// Why a call ended without a response to classify.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    Build(BuildError),
+    Transport(TransportError),
+}
+
+/// Sends `req` with the client's and the call's settings, retrying as the
+/// retry configuration says. Returns the final response, whatever its status.
+pub(crate) async fn execute(core: &Arc<Core>, req: Request, opts: &CallOptions) -> Result<RawResponse, SendError> {
+    if let Some(e) = opts.errors.first() {
+        return Err(SendError::Build(BuildError::new(req.operation, e.clone())));
+    }
+    let retry = opts.retry.as_ref().unwrap_or(&core.retry);
+    let timeout = opts.timeout.unwrap_or(core.timeout);
+    let url = url_for(core, &req).map_err(SendError::Build)?;
+    let headers = headers_for(core, &req, opts).map_err(SendError::Build)?;
+    let shown_url = format!("{}{}", core.base_url, req.path);
+    let idempotent = retry::is_idempotent(&req.method);
+    let start = Instant::now();
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        let span = tracing::info_span!(
+            "http_request",
+            operation = req.operation,
+            method = %req.method,
+            path = req.path_template,
+            attempt,
+            status = tracing::field::Empty,
+        );
+        let result = send_once(core, &req, &headers, url.clone(), timeout).instrument(span.clone()).await;
+        let (outcome, wait_hint) = match &result {
+            Ok(raw) => {
+                span.record("status", raw.status.as_u16());
+                (retry::status_outcome(raw.status), retry::retry_after(&raw.headers, SystemTime::now()))
+            }
+            Err((outcome, _, _)) => (*outcome, None),
+        };
+        let more = attempt < retry.max_attempts && retry::should_retry(retry, outcome, idempotent);
+        let wait =
+            wait_hint.map(|w| w.min(retry.max_retry_after)).unwrap_or_else(|| retry.wait(attempt - 1, fastrand::f64()));
+        if more && start.elapsed() + wait <= retry.max_elapsed {
+            tracing::debug!(parent: &span, ?outcome, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+            continue;
+        }
+        return result.map_err(|(_, kind, source)| {
+            SendError::Transport(TransportError {
+                kind,
+                operation: req.operation,
+                url: shown_url,
+                source,
+                attempts: attempt,
+            })
+        });
+    }
+}
+
+type AttemptError = (Outcome, TransportErrorKind, Box<dyn std::error::Error + Send + Sync>);
+
+async fn send_once(
+    core: &Core,
+    req: &Request,
+    headers: &HeaderMap,
+    url: reqwest::Url,
+    timeout: Option<Duration>,
+) -> Result<RawResponse, AttemptError> {
+    let mut builder = core.http.request(req.method.clone(), url).headers(headers.clone());
+    if let Some(t) = timeout {
+        builder = builder.timeout(t);
+    }
+    if let Some((_, bytes)) = &req.body {
+        if core.log_bodies {
+            tracing::debug!(body = %crate::runtime::error::snippet(bytes), "request body");
+        }
+        builder = builder.body(bytes.clone());
+    }
+    tracing::debug!("sending");
+    let response = builder.send().await.map_err(classify)?;
+    let status: StatusCode = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(classify)?;
+    tracing::debug!(status = status.as_u16(), bytes = body.len(), "received");
+    if core.log_bodies {
+        tracing::debug!(body = %crate::runtime::error::snippet(&body), "response body");
+    }
+    Ok(RawResponse { status, headers, body })
+}
+
+/// Every header of the request, in the order they apply: ours, the
+/// operation's parameters, the credential, then the caller's own, which
+/// replace any of the same name.
+fn headers_for(core: &Core, req: &Request, opts: &CallOptions) -> Result<HeaderMap, BuildError> {
+    let mut headers = HeaderMap::new();
+    headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(reqwest::header::USER_AGENT, core.user_agent.clone());
+    for (wire, value) in &req.headers {
+        let name = HeaderName::from_bytes(wire.as_bytes())
+            .map_err(|_| BuildError::new(req.operation, format!("`{wire}` is not a valid header name")))?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            BuildError::new(req.operation, format!("the value of header `{wire}` is not a valid header value"))
+        })?;
+        headers.insert(name, value);
+    }
+    if let Some(Auth::Header(name, value)) = &core.auth {
+        headers.insert(name.clone(), value.clone());
+    }
+    if let Some((content_type, _)) = &req.body {
+        headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    for (name, value) in &opts.headers {
+        headers.insert(name.clone(), value.clone());
+    }
+    Ok(headers)
+}
+
+/// Sorts a transport failure into what the retry policy needs to know.
+fn classify(e: reqwest::Error) -> AttemptError {
+    let (outcome, kind) = if e.is_timeout() {
+        (Outcome::TimedOut, TransportErrorKind::Timeout)
+    } else if is_tls(&e) {
+        (Outcome::Fatal, TransportErrorKind::Tls)
+    } else if e.is_connect() {
+        (Outcome::ConnectFailed, TransportErrorKind::Connect)
+    } else if closed_early(&e) {
+        (Outcome::ClosedEarly, TransportErrorKind::ConnectionClosed)
+    } else {
+        (Outcome::Fatal, TransportErrorKind::Other)
+    };
+    // The URL may carry a credential in its query; it is reported separately.
+    (outcome, kind, Box::new(e.without_url()))
+}
+
+fn chain<'a>(e: &'a (dyn std::error::Error + 'static)) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e), |e| e.source())
+}
+
+fn is_tls(e: &reqwest::Error) -> bool {
+    chain(e).any(|s| {
+        s.is::<rustls::Error>()
+            || s.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .is_some_and(|inner| inner.is::<rustls::Error>())
+    })
+}
+
+fn closed_early(e: &reqwest::Error) -> bool {
+    chain(e).any(|s| {
+        s.downcast_ref::<hyper::Error>().is_some_and(|h| h.is_incomplete_message() || h.is_canceled())
+            || s.downcast_ref::<std::io::Error>().is_some_and(|io| {
+                matches!(
+                    io.kind(),
+                    std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::ConnectionAborted
+                        | std::io::ErrorKind::BrokenPipe
+                        | std::io::ErrorKind::UnexpectedEof
+                )
+            })
+    })
+}
+
+/// Characters left as they are in a path segment or query value: RFC 3986's
+/// unreserved set. Everything else is percent-encoded, so a value can never
+/// change the path (`a/b` stays one segment) or start a query or fragment.
+const COMPONENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// One path parameter, encoded as a single segment.
+pub(crate) fn path_segment(operation: &'static str, name: &str, value: &str) -> Result<String, BuildError> {
+    if value.is_empty() {
+        return Err(BuildError::new(operation, format!("path parameter `{name}` is empty")));
+    }
+    Ok(percent_encoding::utf8_percent_encode(value, COMPONENT).to_string())
+}
+
+fn url_for(core: &Core, req: &Request) -> Result<reqwest::Url, BuildError> {
+    let mut text = String::with_capacity(core.base_url.len() + req.path.len() + 32);
+    text.push_str(&core.base_url);
+    text.push_str(&req.path);
+    let mut query: Vec<(&str, &str)> = req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let key;
+    if let Some(Auth::Query(name, secret)) = &core.auth {
+        key = secret.expose().to_owned();
+        query.push((name, &key));
+    }
+    for (i, (k, v)) in query.iter().enumerate() {
+        text.push(if i == 0 { '?' } else { '&' });
+        text.extend(percent_encoding::utf8_percent_encode(k, COMPONENT));
+        text.push('=');
+        text.extend(percent_encoding::utf8_percent_encode(v, COMPONENT));
+    }
+    reqwest::Url::parse(&text).map_err(|e| BuildError::new(req.operation, format!("invalid URL: {e}")))
+}
+
+/// The settings every call builder has: retries, timeout and extra headers
+/// for this call only.
+macro_rules! call_options {
+    ($builder:ty) => {
+        impl $builder {
+            /// Retries this call with `config` instead of the client's policy
+            /// ([`RetryConfig::none`](crate::RetryConfig::none) for a single attempt).
+            pub fn retry_config(mut self, config: crate::RetryConfig) -> Self {
+                self.options.retry = ::std::option::Option::Some(config);
+                self
+            }
+
+            /// Gives this call `timeout` instead of the client's (for each attempt).
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.timeout = ::std::option::Option::Some(::std::option::Option::Some(timeout));
+                self
+            }
+
+            /// Adds a header to this call; it replaces any header of the same
+            /// name the client would send. An invalid name or value fails the
+            /// call with [`Error::Build`](crate::Error::Build).
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.options.header(name.as_ref(), value.as_ref());
+                self
+            }
+        }
+    };
+}
+
+pub(crate) use call_options;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_one_segment() {
+        assert_eq!(path_segment("op", "id", "a/b?x#y").unwrap(), "a%2Fb%3Fx%23y");
+        assert_eq!(path_segment("op", "id", "a b").unwrap(), "a%20b");
+        assert_eq!(path_segment("op", "id", "ün").unwrap(), "%C3%BCn");
+        assert_eq!(path_segment("op", "id", "9-a.b_c~d").unwrap(), "9-a.b_c~d");
+        assert!(path_segment("op", "id", "").unwrap_err().to_string().contains("`id` is empty"));
+    }
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
+    }
+
+    #[test]
+    fn bearer_keys_keep_an_existing_scheme() {
+        let Auth::Header(_, v) = auth_value(AuthKind::Bearer, Secret("k1".into())).unwrap() else { panic!() };
+        assert_eq!(v.to_str().unwrap(), "Bearer k1");
+        assert!(v.is_sensitive());
+        let Auth::Header(_, v) = auth_value(AuthKind::Bearer, Secret("bearer lower".into())).unwrap() else { panic!() };
+        assert_eq!(v.to_str().unwrap(), "bearer lower");
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let auth = auth_value(AuthKind::Bearer, Secret("sk-or-secret".into())).unwrap();
+        assert!(!format!("{auth:?}").contains("sk-or-secret"));
+        let b = CoreBuilder { api_key: Some(Secret("sk-or-secret".into())), ..CoreBuilder::new() };
+        assert!(!format!("{b:?}").contains("sk-or-secret"));
+    }
+}
