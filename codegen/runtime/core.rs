@@ -234,13 +234,26 @@ impl Core {
 }
 
 /// Settings for one call, over the client's.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct CallOptions {
     pub(crate) retry: Option<RetryConfig>,
     pub(crate) timeout: Option<Option<Duration>>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     /// Problems found while setting options, reported when the call is sent.
     pub(crate) errors: Vec<String>,
+}
+
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values may be credentials: names only.
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("CallOptions")
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("headers", &names)
+            .field("errors", &self.errors)
+            .finish()
+    }
 }
 
 impl CallOptions {
@@ -335,10 +348,7 @@ pub(crate) async fn execute(core: &Arc<Core>, req: Request, opts: &CallOptions) 
         );
         let result = send_once(core, &req, &headers, url.clone(), timeout).instrument(span.clone()).await;
         let (outcome, wait_hint) = match &result {
-            Ok(raw) => {
-                span.record("status", raw.status.as_u16());
-                (retry::status_outcome(raw.status), retry::retry_after(&raw.headers, SystemTime::now()))
-            }
+            Ok(raw) => (retry::status_outcome(raw.status), retry::retry_after(&raw.headers, SystemTime::now())),
             Err((outcome, _, _)) => (*outcome, None),
         };
         let more = attempt < retry.max_attempts && retry::should_retry(retry, outcome, idempotent);
@@ -383,6 +393,7 @@ async fn send_once(
     tracing::debug!("sending");
     let response = builder.send().await.map_err(classify)?;
     let status: StatusCode = response.status();
+    tracing::Span::current().record("status", status.as_u16());
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(classify)?;
     tracing::debug!(status = status.as_u16(), bytes = body.len(), "received");

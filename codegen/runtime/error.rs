@@ -263,9 +263,25 @@ impl fmt::Display for UnhandledError {
         match &self.parse_error {
             Some(e) => write!(f, "unreadable error body ({e}): {}", self.raw.snippet()),
             None if self.raw.body.is_empty() => f.write_str("no body"),
-            None => write!(f, "{}", self.raw.snippet()),
+            None => match message_of(&self.raw.body) {
+                Some(m) => f.write_str(&m),
+                None => f.write_str(&self.raw.snippet()),
+            },
         }
     }
+}
+
+/// The human message of a JSON error body in one of the common shapes
+/// (`{"error": {"message": …}}`, `{"message": …}`, `{"detail": …}`).
+fn message_of(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let m = v
+        .pointer("/error/message")
+        .or_else(|| v.get("message"))
+        .or_else(|| v.get("detail"))
+        .or_else(|| v.get("error").filter(|e| e.is_string()))?
+        .as_str()?;
+    (!m.is_empty()).then(|| m.replace(['\n', '\r'], " "))
 }
 
 impl StdError for UnhandledError {}
