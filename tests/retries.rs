@@ -59,7 +59,12 @@ async fn the_default_policy_comes_from_the_spec() {
 async fn retry_after_is_honoured_in_every_form() {
     // The date first: it is computed now, and whole seconds only.
     let cases: Vec<(Reply, u128, u128)> = vec![
-        (busy().header("Retry-After", &httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2))), 900, 2600),
+        (
+            busy()
+                .header("Retry-After", &httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2))),
+            900,
+            2600,
+        ),
         (busy().header("Retry-After", "1"), 990, 1600),
         (busy().header("retry-after-ms", "250").header("Retry-After", "2"), 245, 900),
         (busy().header("Retry-After", "0"), 95, 700),
@@ -76,7 +81,8 @@ async fn retry_after_is_honoured_in_every_form() {
 
 #[tokio::test]
 async fn retry_after_is_capped() {
-    let (server, arrivals) = http::serve(vec![busy().header("Retry-After", "30"), Reply::json(200, http::one(1))]).await;
+    let (server, arrivals) =
+        http::serve(vec![busy().header("Retry-After", "30"), Reply::json(200, http::one(1))]).await;
     let cfg = fast_retries().with_max_retry_after(Duration::from_millis(300));
     let client = http::builder(&server.uri()).retry_config(cfg).build().unwrap();
     client.observability().get("x").send().await.unwrap();
@@ -120,7 +126,8 @@ async fn client_errors_are_not_retried() {
 
 #[tokio::test]
 async fn rate_limits_are_retried_even_for_posts() {
-    let (server, _) = http::serve(vec![Reply::json(429, error_body(429, "slow down")), Reply::json(201, http::one(1))]).await;
+    let (server, _) =
+        http::serve(vec![Reply::json(429, error_body(429, "slow down")), Reply::json(201, http::one(1))]).await;
     let client = http::builder(&server.uri()).retry_config(fast_retries()).build().unwrap();
     client.observability().create(json!({}), "n", "langfuse").send().await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
@@ -128,13 +135,15 @@ async fn rate_limits_are_retried_even_for_posts() {
 
 #[tokio::test]
 async fn a_post_is_not_retried_where_it_may_have_been_processed() {
-    let (server, _) = http::serve(vec![Reply::json(500, error_body(500, "boom")), Reply::json(201, http::one(1))]).await;
+    let (server, _) =
+        http::serve(vec![Reply::json(500, error_body(500, "boom")), Reply::json(201, http::one(1))]).await;
     let client = http::builder(&server.uri()).retry_config(fast_retries()).build().unwrap();
     let err = client.observability().create(json!({}), "n", "langfuse").send().await.unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 500);
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "POST on 500: not retried");
 
-    let (server, _) = http::serve(vec![Reply::json(502, error_body(502, "boom")), Reply::json(200, http::one(1))]).await;
+    let (server, _) =
+        http::serve(vec![Reply::json(502, error_body(502, "boom")), Reply::json(200, http::one(1))]).await;
     let client = http::builder(&server.uri()).retry_config(fast_retries()).build().unwrap();
     client.observability().update("x").name("n").send().await.unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "PATCH on 502: not retried");
@@ -146,8 +155,10 @@ async fn a_post_is_not_retried_where_it_may_have_been_processed() {
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 
     // Opting in retries everything.
-    let (server, _) = http::serve(vec![Reply::json(500, error_body(500, "boom")), Reply::json(201, http::one(1))]).await;
-    let client = http::builder(&server.uri()).retry_config(fast_retries().with_retry_non_idempotent(true)).build().unwrap();
+    let (server, _) =
+        http::serve(vec![Reply::json(500, error_body(500, "boom")), Reply::json(201, http::one(1))]).await;
+    let client =
+        http::builder(&server.uri()).retry_config(fast_retries().with_retry_non_idempotent(true)).build().unwrap();
     client.observability().create(json!({}), "n", "langfuse").send().await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
@@ -189,7 +200,10 @@ async fn a_server_slower_than_the_timeout() {
     assert!(start.elapsed() < Duration::from_millis(1500), "{:?}", start.elapsed());
     let Error::Transport(t) = &err else { panic!("{err:?}") };
     assert_eq!(t.kind(), TransportErrorKind::Timeout);
-    assert!(err.to_string().starts_with("getObservabilityDestination: timed out waiting for http://127.0.0.1:"), "{err}");
+    assert!(
+        err.to_string().starts_with("getObservabilityDestination: timed out waiting for http://127.0.0.1:"),
+        "{err}"
+    );
 
     // Timed out once, retried, then answered in time (the per-call timeout wins).
     let (server, _) = http::serve(vec![slow(), Reply::json(200, http::one(1))]).await;

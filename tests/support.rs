@@ -255,3 +255,8 @@ pub mod http {
         format!("http://{addr}")
     }
 }
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;

@@ -176,11 +176,8 @@ fn auth_value(kind: AuthKind, key: Secret) -> Result<Auth, ConfigError> {
         AuthKind::Bearer => {
             let k = key.expose();
             // A key that already carries its scheme is sent as it is.
-            let text = if k.len() > 7 && k[..7].eq_ignore_ascii_case("bearer ") {
-                k.to_owned()
-            } else {
-                format!("Bearer {k}")
-            };
+            let has_scheme = k.len() > 7 && k.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer "));
+            let text = if has_scheme { k.to_owned() } else { format!("Bearer {k}") };
             header(reqwest::header::AUTHORIZATION, text)
         }
         AuthKind::Basic => header(reqwest::header::AUTHORIZATION, format!("Basic {}", base64(key.expose().as_bytes()))),
@@ -572,6 +569,15 @@ mod tests {
         assert!(v.is_sensitive());
         let Auth::Header(_, v) = auth_value(AuthKind::Bearer, Secret("bearer lower".into())).unwrap() else { panic!() };
         assert_eq!(v.to_str().unwrap(), "bearer lower");
+    }
+
+    #[test]
+    fn keys_that_cannot_be_headers_are_an_error_not_a_panic() {
+        // Non-ASCII keys are sent as bytes; control characters are refused.
+        for key in ["sk-or-…", "bearer…", "ünï"] {
+            assert!(auth_value(AuthKind::Bearer, Secret(key.into())).is_ok(), "{key}");
+        }
+        assert!(auth_value(AuthKind::Bearer, Secret("a\nb".into())).is_err());
     }
 
     #[test]

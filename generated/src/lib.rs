@@ -26,6 +26,7 @@ pub use crate::error::Error;
 pub use crate::runtime::response::Response;
 pub use crate::runtime::retry::RetryConfig;
 /// Errors: the envelope every call returns, and its parts.
+#[rustfmt::skip]
 pub mod error {
     pub use crate::runtime::error::{
         BuildError, ConfigError, DecodeError, DecodeErrorKind, Error, RawResponse,
@@ -33,6 +34,7 @@ pub mod error {
     };
 }
 /// Pages of list results, and streams over all of their items.
+#[rustfmt::skip]
 pub mod pagination {
     pub use crate::runtime::pagination::{ItemStream, Page, Paginated};
 }

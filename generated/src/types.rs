@@ -925,6 +925,629 @@ impl ObservabilityDestination {
             ObservabilityDestination::Unknown(v) => v.tag(),
         }
     }
+    /// Permanent public UUID of the destination.
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn id(&self) -> ::std::option::Option<&::uuid::Uuid> {
+        match self {
+            ObservabilityDestination::Arize(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Braintrust(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Clickhouse(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Datadog(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Grafana(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Langfuse(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Langsmith(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Newrelic(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Opik(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::OtelCollector(v) => {
+                ::std::option::Option::Some(&v.id)
+            }
+            ObservabilityDestination::Posthog(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Ramp(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::S3(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Sentry(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Snowflake(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Weave(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Webhook(v) => ::std::option::Option::Some(&v.id),
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// UUID of the workspace that owns the destination.
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn workspace_id(&self) -> ::std::option::Option<&::uuid::Uuid> {
+        match self {
+            ObservabilityDestination::Arize(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Braintrust(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Clickhouse(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Datadog(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Grafana(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Langfuse(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Langsmith(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Newrelic(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Opik(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::OtelCollector(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Posthog(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Ramp(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::S3(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Sentry(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Snowflake(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Weave(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Webhook(v) => {
+                ::std::option::Option::Some(&v.workspace_id)
+            }
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// Display name of the destination, or null if none was given.
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            ObservabilityDestination::Arize(v) => v.name.as_ref(),
+            ObservabilityDestination::Braintrust(v) => v.name.as_ref(),
+            ObservabilityDestination::Clickhouse(v) => v.name.as_ref(),
+            ObservabilityDestination::Datadog(v) => v.name.as_ref(),
+            ObservabilityDestination::Grafana(v) => v.name.as_ref(),
+            ObservabilityDestination::Langfuse(v) => v.name.as_ref(),
+            ObservabilityDestination::Langsmith(v) => v.name.as_ref(),
+            ObservabilityDestination::Newrelic(v) => v.name.as_ref(),
+            ObservabilityDestination::Opik(v) => v.name.as_ref(),
+            ObservabilityDestination::OtelCollector(v) => v.name.as_ref(),
+            ObservabilityDestination::Posthog(v) => v.name.as_ref(),
+            ObservabilityDestination::Ramp(v) => v.name.as_ref(),
+            ObservabilityDestination::S3(v) => v.name.as_ref(),
+            ObservabilityDestination::Sentry(v) => v.name.as_ref(),
+            ObservabilityDestination::Snowflake(v) => v.name.as_ref(),
+            ObservabilityDestination::Weave(v) => v.name.as_ref(),
+            ObservabilityDestination::Webhook(v) => v.name.as_ref(),
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// True while the destination is active and receives events.
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn enabled(&self) -> ::std::option::Option<&bool> {
+        match self {
+            ObservabilityDestination::Arize(v) => ::std::option::Option::Some(&v.enabled),
+            ObservabilityDestination::Braintrust(v) => {
+                ::std::option::Option::Some(&v.enabled)
+            }
+            ObservabilityDestination::Clickhouse(v) => {
+                ::std::option::Option::Some(&v.enabled)
+            }
+            ObservabilityDestination::Datadog(v) => {
+                ::std::option::Option::Some(&v.enabled)
+            }
+            ObservabilityDestination::Grafana(v) => {
+                ::std::option::Option::Some(&v.enabled)
+            }
+            ObservabilityDestination::Langfuse(v) => {
+                ::std::option::Option::Some(&v.enabled)
+            }
+            ObservabilityDestination::Langsmith(v) => {
+                ::std::option::Option::Some(&v.enabled)
+            }
+            ObservabilityDestination::Newrelic(v) => {
+                ::std::option::Option::Some(&v.enabled)
+            }
+            ObservabilityDestination::Opik(v) => ::std::option::Option::Some(&v.enabled),
+            ObservabilityDestination::OtelCollector(v) => {
+                ::std::option::Option::Some(&v.enabled)
+            }
+            ObservabilityDestination::Posthog(v) => {
+                ::std::option::Option::Some(&v.enabled)
+            }
+            ObservabilityDestination::Ramp(v) => ::std::option::Option::Some(&v.enabled),
+            ObservabilityDestination::S3(v) => ::std::option::Option::Some(&v.enabled),
+            ObservabilityDestination::Sentry(v) => {
+                ::std::option::Option::Some(&v.enabled)
+            }
+            ObservabilityDestination::Snowflake(v) => {
+                ::std::option::Option::Some(&v.enabled)
+            }
+            ObservabilityDestination::Weave(v) => ::std::option::Option::Some(&v.enabled),
+            ObservabilityDestination::Webhook(v) => {
+                ::std::option::Option::Some(&v.enabled)
+            }
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// When true, only metadata is forwarded; request and response bodies are withheld from this destination.
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn privacy_mode(&self) -> ::std::option::Option<&bool> {
+        match self {
+            ObservabilityDestination::Arize(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Braintrust(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Clickhouse(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Datadog(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Grafana(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Langfuse(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Langsmith(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Newrelic(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Opik(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::OtelCollector(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Posthog(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Ramp(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::S3(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Sentry(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Snowflake(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Weave(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Webhook(v) => {
+                ::std::option::Option::Some(&v.privacy_mode)
+            }
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// When true, forwarded events carry the cost and billing metadata of each generation.
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn broadcast_generation_cost(&self) -> ::std::option::Option<&bool> {
+        match self {
+            ObservabilityDestination::Arize(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Braintrust(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Clickhouse(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Datadog(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Grafana(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Langfuse(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Langsmith(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Newrelic(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Opik(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::OtelCollector(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Posthog(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Ramp(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::S3(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Sentry(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Snowflake(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Weave(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Webhook(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_cost)
+            }
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// When true, forwarded events carry the identity metadata of each generation.
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn broadcast_generation_identity(&self) -> ::std::option::Option<&bool> {
+        match self {
+            ObservabilityDestination::Arize(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Braintrust(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Clickhouse(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Datadog(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Grafana(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Langfuse(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Langsmith(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Newrelic(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Opik(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::OtelCollector(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Posthog(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Ramp(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::S3(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Sentry(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Snowflake(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Weave(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Webhook(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_identity)
+            }
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// When true, forwarded events carry the request-context metadata of each generation.
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn broadcast_generation_request_context(&self) -> ::std::option::Option<&bool> {
+        match self {
+            ObservabilityDestination::Arize(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Braintrust(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Clickhouse(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Datadog(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Grafana(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Langfuse(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Langsmith(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Newrelic(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Opik(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::OtelCollector(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Posthog(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Ramp(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::S3(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Sentry(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Snowflake(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Weave(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Webhook(v) => {
+                ::std::option::Option::Some(&v.broadcast_generation_request_context)
+            }
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// Share of events forwarded to this destination, from 0.0001 to 1 (1 forwards every event).
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn sampling_rate(&self) -> ::std::option::Option<&f64> {
+        match self {
+            ObservabilityDestination::Arize(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Braintrust(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Clickhouse(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Datadog(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Grafana(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Langfuse(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Langsmith(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Newrelic(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Opik(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::OtelCollector(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Posthog(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Ramp(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::S3(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Sentry(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Snowflake(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Weave(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Webhook(v) => {
+                ::std::option::Option::Some(&v.sampling_rate)
+            }
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// Hashes (`api_keys.hash`) of the OpenRouter API keys whose traffic is forwarded. Null forwards the traffic of every key.
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn api_key_hashes(
+        &self,
+    ) -> ::std::option::Option<&::std::vec::Vec<::std::string::String>> {
+        match self {
+            ObservabilityDestination::Arize(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Braintrust(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Clickhouse(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Datadog(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Grafana(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Langfuse(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Langsmith(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Newrelic(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Opik(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::OtelCollector(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Posthog(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Ramp(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::S3(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Sentry(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Snowflake(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Weave(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Webhook(v) => v.api_key_hashes.as_ref(),
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// Rules selecting which events are forwarded; null when no filter is set.
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn filter_rules(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ObservabilityFilterRulesConfig> {
+        match self {
+            ObservabilityDestination::Arize(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Braintrust(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Clickhouse(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Datadog(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Grafana(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Langfuse(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Langsmith(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Newrelic(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Opik(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::OtelCollector(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Posthog(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Ramp(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::S3(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Sentry(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Snowflake(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Weave(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Webhook(v) => v.filter_rules.as_ref(),
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// ISO 8601 time at which the destination was created.
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn created_at(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            ObservabilityDestination::Arize(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Braintrust(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Clickhouse(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Datadog(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Grafana(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Langfuse(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Langsmith(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Newrelic(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Opik(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::OtelCollector(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Posthog(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Ramp(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::S3(v) => ::std::option::Option::Some(&v.created_at),
+            ObservabilityDestination::Sentry(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Snowflake(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Weave(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Webhook(v) => {
+                ::std::option::Option::Some(&v.created_at)
+            }
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// ISO 8601 time of the latest change to the destination.
+    ///
+    /// Every known member has it; `None` for an unknown member.
+    pub fn updated_at(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            ObservabilityDestination::Arize(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Braintrust(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Clickhouse(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Datadog(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Grafana(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Langfuse(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Langsmith(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Newrelic(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Opik(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::OtelCollector(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Posthog(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Ramp(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::S3(v) => ::std::option::Option::Some(&v.updated_at),
+            ObservabilityDestination::Sentry(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Snowflake(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Weave(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Webhook(v) => {
+                ::std::option::Option::Some(&v.updated_at)
+            }
+            ObservabilityDestination::Unknown(_) => ::std::option::Option::None,
+        }
+    }
 }
 impl ::serde::Serialize for ObservabilityDestination {
     fn serialize<S: ::serde::Serializer>(

@@ -48,6 +48,7 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> TokenStream {
         pub use crate::runtime::retry::RetryConfig;
 
         /// Errors: the envelope every call returns, and its parts.
+        #[rustfmt::skip]
         pub mod error {
             pub use crate::runtime::error::{
                 BuildError, ConfigError, DecodeError, DecodeErrorKind, Error, RawResponse, ServiceError, TransportError,
@@ -56,6 +57,7 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> TokenStream {
         }
 
         /// Pages of list results, and streams over all of their items.
+        #[rustfmt::skip]
         pub mod pagination {
             pub use crate::runtime::pagination::{ItemStream, Page, Paginated};
         }

@@ -469,6 +469,7 @@ fn emit_union(api: &Api, t: &TypeDef, u: &TaggedUnion, docs: TokenStream) -> Tok
             });
         }
     }
+    let accessors = common_accessors(api, t, u);
     let unknown_doc = doc_lines(&format!(
         "A member whose `{tag}` this version of the API description does not know, kept as the JSON object that came."
     ));
@@ -490,6 +491,8 @@ fn emit_union(api: &Api, t: &TypeDef, u: &TaggedUnion, docs: TokenStream) -> Tok
                     #name::#unknown(v) => v.tag(),
                 }
             }
+
+            #(#accessors)*
         }
 
         impl ::serde::Serialize for #name {
@@ -513,6 +516,67 @@ fn emit_union(api: &Api, t: &TypeDef, u: &TaggedUnion, docs: TokenStream) -> Tok
 
         #(#froms)*
     }
+}
+
+/// `dest.id()`: a reader for each property every member has with the same
+/// type; `None` for unknown members (and for `null` values).
+fn common_accessors(api: &Api, t: &TypeDef, u: &TaggedUnion) -> Vec<TokenStream> {
+    let name = ident(&t.name);
+    let unknown = ident(&u.unknown_variant);
+    let structs: Vec<&Struct> = u
+        .variants
+        .iter()
+        .filter_map(|v| match &api.ty(v.ty).kind {
+            TypeKind::Struct(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    let Some(first) = structs.first() else { return Vec::new() };
+    if structs.len() != u.variants.len() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for f in &first.fields {
+        let everywhere = structs.iter().all(|s| {
+            s.fields.iter().any(|g| g.name == f.name && g.ty == f.ty && g.shape == f.shape && g.boxed == f.boxed)
+        });
+        if !everywhere || matches!(f.name.as_str(), "tag" | "from" | "into") {
+            continue;
+        }
+        let fname = ident(&f.name);
+        let ty = rust_type(api, &f.ty);
+        let (ret, read) = match f.shape {
+            FieldShape::Plain | FieldShape::Defaulted => {
+                (quote!(::std::option::Option<&#ty>), quote!(::std::option::Option::Some(&v.#fname)))
+            }
+            FieldShape::Optional | FieldShape::OptionalDefaulted | FieldShape::Nullable => {
+                (quote!(::std::option::Option<&#ty>), quote!(v.#fname.as_ref()))
+            }
+            FieldShape::Tristate => (quote!(::std::option::Option<&#ty>), quote!(v.#fname.value())),
+        };
+        let arms = u.variants.iter().map(|v| {
+            let vname = ident(&v.name);
+            quote!(#name::#vname(v) => #read,)
+        });
+        let text = match f.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => format!(
+                "{}\n\nEvery known member has it; `None` for an unknown member.",
+                super::docs::clean(d, api.doc_base.as_deref())
+            ),
+            None => format!("The `{}` property, which every known member has; `None` for an unknown member.", f.wire),
+        };
+        let doc = doc_lines(&text);
+        out.push(quote! {
+            #doc
+            pub fn #fname(&self) -> #ret {
+                match self {
+                    #(#arms)*
+                    #name::#unknown(_) => ::std::option::Option::None,
+                }
+            }
+        });
+    }
+    out
 }
 
 fn emit_untagged(api: &Api, t: &TypeDef, u: &Untagged, docs: TokenStream) -> TokenStream {
