@@ -228,3 +228,16 @@ async fn connection_refused_is_retried_within_the_budget() {
     let Error::Transport(t) = client.observability().get("x").send().await.unwrap_err() else { panic!() };
     assert_eq!(t.attempts(), 1);
 }
+
+#[tokio::test]
+async fn a_tls_failure_is_its_own_kind_and_not_retried() {
+    // HTTPS to a plain-HTTP server: the handshake fails.
+    let (server, _) = http::serve(vec![Reply::json(200, http::one(1))]).await;
+    let https = server.uri().replace("http://", "https://");
+    let client = http::builder(&https).retry_config(fast_retries()).build().unwrap();
+    let err = client.observability().get("x").send().await.unwrap_err();
+    let Error::Transport(t) = &err else { panic!("{err:?}") };
+    assert_eq!(t.kind(), TransportErrorKind::Tls, "{err}");
+    assert_eq!(t.attempts(), 1, "another try cannot fix a handshake");
+    assert!(!err.is_retryable());
+}

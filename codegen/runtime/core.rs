@@ -450,10 +450,17 @@ fn chain<'a>(e: &'a (dyn std::error::Error + 'static)) -> impl Iterator<Item = &
 
 fn is_tls(e: &reqwest::Error) -> bool {
     chain(e).any(|s| {
-        s.is::<rustls::Error>()
-            || s.downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .is_some_and(|inner| inner.is::<rustls::Error>())
+        // `io::Error` hides what it wraps from `source()`; unwrap it by hand.
+        let mut cur: &(dyn std::error::Error + 'static) = s;
+        loop {
+            if cur.is::<rustls::Error>() {
+                return true;
+            }
+            match cur.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+                Some(inner) => cur = inner,
+                None => return false,
+            }
+        }
     })
 }
 
