@@ -5,6 +5,7 @@
 //! [`parse`] (`openapiv3` types) → [`lower`] (the [`ir`], names from
 //! [`naming`]) → [`emit`] (Rust source) → [`write`] (files, only when changed).
 
+pub mod bundle;
 pub mod contract;
 pub mod diag;
 pub mod emit;
@@ -16,6 +17,7 @@ pub mod normalise;
 pub mod parse;
 #[path = "../runtime/sensitive.rs"]
 pub mod sensitive;
+pub mod skip;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +36,9 @@ pub struct Options {
     pub crate_name: String,
     pub crate_version: String,
     pub selection: Selection,
+    /// Leave out operations and schemas that cannot be generated instead of
+    /// failing.
+    pub skip_unsupported: bool,
 }
 
 impl Options {
@@ -44,6 +49,7 @@ impl Options {
             crate_name: "openrouter-observability".into(),
             crate_version: "0.1.0".into(),
             selection: Selection::default(),
+            skip_unsupported: false,
         }
     }
 }
@@ -57,6 +63,8 @@ pub struct Generated {
     pub notes: Diagnostics,
     /// Time spent in each stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// What `skip_unsupported` left out.
+    pub skipped: Vec<skip::Skipped>,
 }
 
 /// A document lowered to the IR.
@@ -67,46 +75,95 @@ pub struct Loaded {
     pub notes: Diagnostics,
     /// Time spent in each stage so far.
     pub timings: Vec<(&'static str, Duration)>,
+    /// What `skip_unsupported` left out.
+    pub skipped: Vec<skip::Skipped>,
 }
 
 /// Loads, checks and lowers a document: everything up to the IR.
 pub fn load_api(spec: &Path, label: &str, selection: &Selection) -> Result<Loaded, Diagnostics> {
+    load_api_with(spec, label, selection, false)
+}
+
+/// Like [`load_api`]; with `skip_unsupported`, problems remove what they are
+/// in (see [`skip`]) and the stages run again, until nothing is wrong.
+pub fn load_api_with(
+    spec: &Path,
+    label: &str,
+    selection: &Selection,
+    skip_unsupported: bool,
+) -> Result<Loaded, Diagnostics> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let mut doc = load::load_file(spec, label)?;
-    timings.push(("load", t.elapsed()));
-
-    let t = Instant::now();
+    let doc = load::load_file(spec, label)?;
+    let mut tree = doc.value;
     let mut diags = Diagnostics::default();
-    let version = normalise::normalise(&mut doc.value, &mut diags);
-    timings.push(("normalise", t.elapsed()));
-    if version.is_none() || diags.has_errors() {
-        return Err(diags.in_file(label));
+    bundle::bundle(&mut tree, spec, &mut diags);
+    timings.push(("load", t.elapsed()));
+    let mut skipped = Vec::new();
+    // Each round removes at least one thing, so the rounds end.
+    for _ in 0..64 {
+        let round = run_stages(&tree, &diags, selection, &mut timings);
+        let errors: Vec<&Diagnostic> = match &round {
+            Ok(_) => Vec::new(),
+            Err(d) => d.errors().collect(),
+        };
+        if errors.is_empty() || !skip_unsupported {
+            return match round {
+                Ok((api, notes)) => Ok(Loaded { api, notes: notes.in_file(label), timings, skipped }),
+                Err(d) => Err(d.in_file(label)),
+            };
+        }
+        let removed = skip::apply(&mut tree, &errors);
+        if removed.is_empty() {
+            return Err(round.err().unwrap_or_default().in_file(label));
+        }
+        // Problems the removals took care of are not reported again.
+        diags.0.retain(|d| d.severity != Severity::Error);
+        skipped.extend(removed);
     }
+    Err(Diagnostics::from(Diagnostic::error("", "too many problems to skip")).in_file(label))
+}
 
+/// normalise → parse → lower, on a copy of the tree.
+fn run_stages(
+    tree: &serde_json::Value,
+    earlier: &Diagnostics,
+    selection: &Selection,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let t = Instant::now();
-    let openapi = parse::read_openapi(&doc.value).map_err(|d| d.in_file(label))?;
-    let (api, lower_diags) = lower::lower(&openapi, &doc.value, selection);
-    timings.push(("ir", t.elapsed()));
-    diags.extend(lower_diags);
-    let diags = diags.in_file(label);
-    if diags.has_errors() {
+    let mut value = tree.clone();
+    let mut diags = earlier.clone();
+    let version = normalise::normalise(&mut value, &mut diags);
+    timings.push(("normalise", t.elapsed()));
+    // Go on after problems the normaliser worked around, to report all at once.
+    if version.is_none() {
         return Err(diags);
     }
-    Ok(Loaded { api, notes: diags, timings })
+    let t = Instant::now();
+    let openapi = parse::read_openapi(&value).map_err(|mut d| {
+        d.0.splice(0..0, diags.0.iter().cloned());
+        d
+    })?;
+    let (api, lower_diags) = lower::lower(&openapi, &value, selection);
+    timings.push(("ir", t.elapsed()));
+    diags.extend(lower_diags);
+    if diags.has_errors() { Err(diags) } else { Ok((api, diags)) }
 }
 
 /// Runs the whole pipeline in memory.
 pub fn generate(opts: &Options) -> Result<Generated, Diagnostics> {
-    let Loaded { api, notes, mut timings } = load_api(&opts.spec, &opts.spec_label, &opts.selection)?;
+    let Loaded { api, notes, mut timings, skipped } =
+        load_api_with(&opts.spec, &opts.spec_label, &opts.selection, opts.skip_unsupported)?;
     let t = Instant::now();
     let emit_opts = EmitOptions {
         crate_name: opts.crate_name.clone(),
         crate_version: opts.crate_version.clone(),
         spec_label: opts.spec_label.clone(),
+        skipped: skipped.iter().map(|s| format!("{}: {}", s.what, s.reason)).collect(),
     };
     let files = emit::emit(&api, &emit_opts)
         .map_err(|e| Diagnostics::from(Diagnostic::error("", e)).in_file(&opts.spec_label))?;
     timings.push(("emit", t.elapsed()));
-    Ok(Generated { api, files, notes, timings })
+    Ok(Generated { api, files, notes, timings, skipped })
 }

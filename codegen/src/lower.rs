@@ -581,11 +581,16 @@ impl<'a> Lowering<'a> {
 
     /// Finds the schema a `$ref` points at, with the pointer it lives at.
     fn resolve(&mut self, reference: &str, from: &str) -> Option<(Target<'a>, String)> {
+        // A pointer in a URI fragment may be percent-encoded (`%7Bid%7D`).
+        let decoded;
+        let reference = if reference.contains('%') {
+            decoded = percent_decode(reference);
+            decoded.as_str()
+        } else {
+            reference
+        };
         let Some(pointer) = reference.strip_prefix('#') else {
-            self.error(
-                from,
-                format!("`$ref: {reference}` points to another document; external references are not supported yet"),
-            );
+            self.error(from, format!("`$ref: {reference}` points to another document that could not be brought in"));
             return None;
         };
         if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) {
@@ -717,6 +722,10 @@ impl<'a> Lowering<'a> {
             if self.single_ref_all_of(&v).is_some() && v.properties.is_none() {
                 return Class::Inline;
             }
+            // `allOf` of strings (or numbers…) is a string with all the constraints.
+            if v.properties.is_none() && self.primitive_all_of(&v, pointer).is_some() {
+                return Class::Inline;
+            }
             return Class::Named;
         }
         let members: Vec<SRef> = v.one_of.iter().chain(v.any_of.iter()).map(SRef::from).collect();
@@ -760,6 +769,36 @@ impl<'a> Lowering<'a> {
             }
         }
         reference
+    }
+
+    /// For `allOf` whose members are all the same non-object type (or only
+    /// annotations), the member that carries the type.
+    fn primitive_all_of<'v>(&mut self, v: &View<'v>, pointer: &str) -> Option<SRef<'v>> {
+        let mut typed: Option<(SRef<'v>, String)> = None;
+        for m in v.all_of {
+            let resolved;
+            let ms: &Schema = match m {
+                ReferenceOr::Reference { reference } => match self.resolve(reference, pointer) {
+                    Some((t, _)) => {
+                        resolved = t;
+                        &resolved
+                    }
+                    None => return None,
+                },
+                ReferenceOr::Item(s) => s,
+            };
+            let mv = view(ms);
+            if mv.properties.is_some() || !mv.all_of.is_empty() || !mv.one_of.is_empty() || !mv.any_of.is_empty() {
+                return None;
+            }
+            match (mv.typ, &typed) {
+                (Some("object"), _) => return None,
+                (Some(t), None) => typed = Some((SRef::from(m), t.to_owned())),
+                (Some(t), Some((_, seen))) if seen != t => return None,
+                _ => {}
+            }
+        }
+        typed.map(|(r, _)| r)
     }
 
     fn is_null_schema(&mut self, m: SRef, pointer: &str) -> bool {
@@ -828,6 +867,27 @@ impl<'a> Lowering<'a> {
             }
             out.ty = inner.ty;
             out.example = out.example.or(inner.example);
+            out.nullable |= inner.nullable;
+            out.doc = out.doc.or(inner.doc);
+            out.default = out.default.or(inner.default);
+            if out.constraints.is_empty() {
+                out.constraints = inner.constraints;
+            }
+            return out;
+        }
+        if !v.all_of.is_empty()
+            && let Some(member) = self.primitive_all_of(&v, pointer)
+        {
+            let inner = self.lower(member, pointer, hint);
+            for m in v.all_of {
+                if let ReferenceOr::Item(ms) = m {
+                    let md = &ms.schema_data;
+                    out.nullable |= md.nullable;
+                    out.doc = out.doc.or_else(|| md.description.clone());
+                    out.default = out.default.or_else(|| md.default.clone());
+                }
+            }
+            out.ty = inner.ty;
             out.nullable |= inner.nullable;
             out.doc = out.doc.or(inner.doc);
             out.default = out.default.or(inner.default);
@@ -942,13 +1002,20 @@ impl<'a> Lowering<'a> {
         {
             let merged = self.merge(s, pointer, 0);
             if let Some(what) = &merged.not_object {
-                self.error(pointer, format!("`allOf` can only merge object schemas; this one includes {what}"));
+                self.note(
+                    pointer,
+                    format!("`allOf` merges objects; {what} among its members is left out of the struct"),
+                );
             }
             TypeKind::Struct(self.build_struct(&name, merged, pointer))
         } else if !v.one_of.is_empty() || !v.any_of.is_empty() {
             let (kw, members) = if v.one_of.is_empty() { ("anyOf", v.any_of) } else { ("oneOf", v.one_of) };
             match &s.schema_data.discriminator {
-                Some(d) => self.build_union(&name, d, members, pointer, kw),
+                Some(d) if self.all_objects(members, pointer) => self.build_union(&name, d, members, pointer, kw),
+                Some(_) => {
+                    self.note(push_pointer(pointer, "discriminator"), "a member is not an object, so the discriminator cannot apply; the first member that parses is taken");
+                    self.build_untagged(&name, members, pointer, kw)
+                }
                 None => self.build_untagged(&name, members, pointer, kw),
             }
         } else {
@@ -1225,6 +1292,25 @@ impl<'a> Lowering<'a> {
         }
         let unknown_variant = naming::unknown_variant(variants.iter().map(|v| v.name.as_str()));
         TypeKind::Union(TaggedUnion { tag, variants, unknown_variant })
+    }
+
+    /// Whether every member of a union is an object schema (or `null`).
+    fn all_objects(&mut self, members: &[ReferenceOr<Schema>], pointer: &str) -> bool {
+        members.iter().all(|m| {
+            let resolved;
+            let ms: &Schema = match m {
+                ReferenceOr::Reference { reference } => match self.resolve(reference, pointer) {
+                    Some((t, _)) => {
+                        resolved = t;
+                        &resolved
+                    }
+                    None => return true,
+                },
+                ReferenceOr::Item(s) => s,
+            };
+            let v = view(ms);
+            matches!(v.typ, None | Some("object")) && v.items.is_none()
+        })
     }
 
     /// The single value a member's tag property allows (`const`/one-value `enum`).
@@ -1525,7 +1611,7 @@ impl<'a> Lowering<'a> {
         section: &str,
         get: fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
     ) -> Option<T> {
-        let mut reference = reference.to_owned();
+        let mut reference = percent_decode(reference);
         for _ in 0..16 {
             let prefix = format!("#/components/{section}/");
             let found = reference.strip_prefix(&prefix).and_then(|name| {
@@ -1533,10 +1619,13 @@ impl<'a> Lowering<'a> {
             });
             match found {
                 Some(ReferenceOr::Item(t)) => return Some(t.clone()),
-                Some(ReferenceOr::Reference { reference: next }) => reference = next.clone(),
+                Some(ReferenceOr::Reference { reference: next }) => reference = percent_decode(next),
                 None => {
                     if !reference.starts_with('#') {
-                        self.error(pointer, format!("`$ref: {reference}` points to another document; external references are not supported yet"));
+                        self.error(
+                            pointer,
+                            format!("`$ref: {reference}` points to another document that could not be brought in"),
+                        );
                         return None;
                     }
                     let found = crate::diag::pointer_tokens(&reference[1..]).and_then(|tokens| {
@@ -2025,6 +2114,35 @@ fn resolve_pagination(types: &[TypeDef], op: &Operation, raw: &RawPagination) ->
         item,
         total,
     })
+}
+
+/// Decodes `%XX` escapes (URI fragments carry JSON pointers percent-encoded).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
 }
 
 /// Whether a spec default can be written as a Rust value of type `ty`.

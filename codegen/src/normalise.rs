@@ -26,9 +26,24 @@ impl SpecVersion {
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// Keywords that change what a value may look like and have no Rust form yet.
-const UNSUPPORTED_SCHEMA_KEYWORDS: [&str; 6] =
-    ["prefixItems", "patternProperties", "if", "dependentSchemas", "unevaluatedProperties", "$dynamicRef"];
+/// Keywords that change what a value may look like and have no Rust form.
+const UNSUPPORTED_SCHEMA_KEYWORDS: [&str; 2] = ["$dynamicRef", "$recursiveRef"];
+
+/// Keywords that only validate: a client's types do not depend on them.
+const VALIDATION_ONLY: [&str; 12] = [
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "propertyNames",
+    "contentSchema",
+];
 
 /// Rewrites `doc` in place. Returns the declared version.
 pub fn normalise(doc: &mut Value, diags: &mut Diagnostics) -> Option<SpecVersion> {
@@ -215,8 +230,9 @@ impl Walker<'_> {
                 return;
             }
             Value::Bool(false) => {
-                self.diags.push(Diagnostic::error(ptr, "the schema `false` (no value allowed) is not supported"));
-                *s = json!({});
+                // Nothing is valid here, so nothing will ever be sent or received.
+                self.diags.push(Diagnostic::note(ptr, "the schema `false` allows no value; typed as any JSON"));
+                *s = json!({ "not": {} });
                 return;
             }
             Value::Object(_) => {}
@@ -246,8 +262,41 @@ impl Walker<'_> {
                 obj.remove(kw);
             }
         }
-        for kw in ["then", "else", "$defs", "definitions", "$schema", "$id", "$anchor", "$comment", "contentSchema"] {
-            obj.remove(kw);
+        for kw in VALIDATION_ONLY.iter().chain(&["$schema", "$id", "$anchor", "$comment"]) {
+            obj.remove(*kw);
+        }
+        // Local definitions stay where `$ref`s can point at them.
+        for kw in ["$defs", "definitions"] {
+            if let Some(Value::Object(defs)) = obj.get_mut(kw) {
+                let dp = push_pointer(ptr, kw);
+                for (name, d) in defs.iter_mut() {
+                    self.schema(d, &push_pointer(&dp, name));
+                }
+            }
+        }
+        // `patternProperties`: a map whose keys match patterns. One pattern is a
+        // typed map; several are a map of any JSON.
+        if let Some(Value::Object(patterns)) = obj.remove("patternProperties") {
+            if !obj.contains_key("additionalProperties") {
+                let value = if patterns.len() == 1 { patterns.into_iter().next().map(|(_, v)| v) } else { None };
+                if value.is_none() {
+                    self.diags.push(Diagnostic::note(
+                        push_pointer(ptr, "patternProperties"),
+                        "several `patternProperties`: values typed as any JSON",
+                    ));
+                }
+                obj.insert("additionalProperties".into(), value.unwrap_or(json!({})));
+                obj.entry("type").or_insert_with(|| json!("object"));
+            }
+        }
+        // `prefixItems`: a tuple. Kept as a list of its items' common form.
+        if let Some(items) = obj.remove("prefixItems") {
+            self.diags.push(Diagnostic::note(
+                push_pointer(ptr, "prefixItems"),
+                format!("tuple of {} items typed as a list of JSON values", items.as_array().map_or(0, Vec::len)),
+            ));
+            obj.insert("items".into(), json!({}));
+            obj.entry("type").or_insert_with(|| json!("array"));
         }
 
         // type arrays
@@ -469,9 +518,30 @@ mod tests {
     #[test]
     fn unsupported_keyword_is_reported_with_pointer() {
         let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
-            "components": {"schemas": {"S": {"type": "array", "prefixItems": [{"type": "string"}]}}}});
+            "components": {"schemas": {"S": {"$dynamicRef": "#meta"}}}});
         let mut d = Diagnostics::default();
         normalise(&mut doc, &mut d);
-        assert_eq!(d.0[0].pointer, "/components/schemas/S/prefixItems");
+        assert_eq!(d.0[0].pointer, "/components/schemas/S/$dynamicRef");
+        assert!(d.has_errors());
+    }
+
+    #[test]
+    fn tuples_and_pattern_maps_get_a_form() {
+        let s = norm_notes(json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}]}));
+        assert_eq!(s, json!({"type": "array", "items": {}}));
+        let s = norm_notes(json!({"patternProperties": {"^x-": {"type": "string"}}}));
+        assert_eq!(s, json!({"additionalProperties": {"type": "string"}, "type": "object"}));
+        let s = norm_notes(json!({"type": "object", "unevaluatedProperties": false, "if": {}, "then": {}}));
+        assert_eq!(s, json!({"type": "object"}));
+        assert_eq!(norm_notes(json!(false)), json!({"not": {}}));
+    }
+
+    fn norm_notes(schema: Value) -> Value {
+        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"S": schema}}});
+        let mut d = Diagnostics::default();
+        normalise(&mut doc, &mut d).unwrap();
+        assert!(!d.has_errors(), "{d}");
+        doc["components"]["schemas"]["S"].take()
     }
 }

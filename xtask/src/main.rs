@@ -51,6 +51,10 @@ struct GenerateArgs {
     /// Keep only the operation with this operationId (repeatable).
     #[arg(long = "operation")]
     operations: Vec<String>,
+    /// Leave out operations and schemas that cannot be generated (listed in
+    /// the output and in the crate's docs) instead of failing.
+    #[arg(long)]
+    skip_unsupported: bool,
 }
 
 fn main() -> ExitCode {
@@ -123,6 +127,7 @@ fn generate(args: GenerateArgs) -> ExitCode {
     let mut opts = codegen::Options::new(&spec, label);
     opts.crate_name = args.crate_name.clone();
     opts.selection = codegen::Selection { tags: args.tags.clone(), operations: args.operations.clone() };
+    opts.skip_unsupported = args.skip_unsupported;
 
     let generated = match codegen::generate(&opts) {
         Ok(g) => g,
@@ -140,6 +145,9 @@ fn generate(args: GenerateArgs) -> ExitCode {
     };
     for note in generated.notes.notes() {
         eprintln!("{note}");
+    }
+    for s in &generated.skipped {
+        eprintln!("skipped: {}: {} at #{}", s.what, s.reason, s.pointer);
     }
     let report = match codegen::write::write_all(&out, &generated.files, args.check) {
         Ok(r) => r,
@@ -172,8 +180,12 @@ fn generate(args: GenerateArgs) -> ExitCode {
             ExitCode::from(1)
         }
     } else {
+        let skipped = match generated.skipped.len() {
+            0 => String::new(),
+            n => format!(", {n} skipped"),
+        };
         println!(
-            "generated {}: {ops} operations, {types} types, {} files written ({} unchanged{}) in {:.2?}",
+            "generated {}: {ops} operations, {types} types{skipped}, {} files written ({} unchanged{}) in {:.2?}",
             out.display(),
             report.written.len(),
             report.unchanged,

@@ -129,24 +129,67 @@ fn an_unresolvable_ref_names_its_pointer() {
     );
 }
 
+const UNSUPPORTED: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /ok:\n    get:\n      operationId: getOk\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Fine'}}}}\n  /broken:\n    get:\n      operationId: getBroken\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Missing'}}}}\ncomponents:\n  schemas:\n    Fine: {type: object, properties: {name: {type: string}, meta: {$ref: '#/components/schemas/Meta'}}}\n    Meta: {$dynamicRef: '#meta'}\n    Tree: {$recursiveRef: '#'}\n";
+
 #[test]
 fn unsupported_constructs_are_all_listed_with_pointers() {
     let dir = tmp("unsupported");
     let spec = dir.join("u.yaml");
-    std::fs::write(
-        &spec,
-        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pair: {type: array, prefixItems: [{type: string}]}\n    Odd: {type: object, patternProperties: {'^x': {type: string}}}\n",
-    )
-    .unwrap();
+    std::fs::write(&spec, UNSUPPORTED).unwrap();
     fails_with(
         &spec,
         &[
-            "#/components/schemas/Pair/prefixItems",
-            "#/components/schemas/Odd/patternProperties",
+            "#/components/schemas/Meta/$dynamicRef",
+            "#/components/schemas/Tree/$recursiveRef",
             "not supported",
-            "2 problems",
+            "3 problems",
         ],
     );
+}
+
+#[test]
+fn skip_unsupported_generates_the_rest_and_lists_what_it_left_out() {
+    let dir = tmp("skip");
+    let spec = dir.join("u.yaml");
+    std::fs::write(&spec, UNSUPPORTED).unwrap();
+    let out = dir.join("crate");
+    let o = xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--crate-name",
+        "skipped-client",
+        "--skip-unsupported",
+    ]);
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stdout.contains("1 operations") && stdout.contains("3 skipped"), "{stdout}");
+    assert!(stderr.contains("skipped: operation `getBroken` (GET /broken)"), "{stderr}");
+    assert!(stderr.contains("skipped: schema #/components/schemas/Meta (typed as any JSON)"), "{stderr}");
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("# Left out") && lib.contains("operation `getBroken`"), "{lib}");
+    assert!(std::fs::read_to_string(out.join("src/operations/get_ok.rs")).is_ok());
+}
+
+#[test]
+fn external_references_are_brought_in() {
+    let dir = tmp("external");
+    std::fs::create_dir_all(dir.join("schemas")).unwrap();
+    std::fs::write(
+        dir.join("main.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: 'schemas/pet.yaml'}}}}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("schemas/pet.yaml"), "type: object\nproperties:\n  tag: {$ref: 'common.yaml#/Tag'}\n")
+        .unwrap();
+    std::fs::write(dir.join("schemas/common.yaml"), "Tag: {type: string, enum: [a, b]}\n").unwrap();
+    let out = dir.join("crate");
+    let o = xtask(&["generate", "--spec", dir.join("main.yaml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let types = std::fs::read_to_string(out.join("src/types.rs")).unwrap();
+    assert!(types.contains("pub struct Pet") && types.contains("pub enum Tag"), "{types}");
 }
 
 #[test]

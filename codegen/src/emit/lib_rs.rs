@@ -23,6 +23,15 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> TokenStream {
          newer than this description).",
         opts.spec_label
     ));
+    if !opts.skipped.is_empty() {
+        text.push_str(&format!(
+            "\n\n# Left out\n\nGenerated with `--skip-unsupported`; {} part(s) of the description could not be generated:\n",
+            opts.skipped.len()
+        ));
+        for s in &opts.skipped {
+            text.push_str(&format!("\n- {}", docs::clean(s, None)));
+        }
+    }
     let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote! {
         #( #![doc = #lines] )*

@@ -27,6 +27,8 @@ pub struct EmitOptions {
     pub crate_version: String,
     /// The spec path as it appears in the `@generated` header.
     pub spec_label: String,
+    /// What `--skip-unsupported` left out, one line each (listed in the crate docs).
+    pub skipped: Vec<String>,
 }
 
 /// One output file, relative to the crate directory.
