@@ -203,6 +203,7 @@ fn check(api: &Api, t: &TypeRef, nullable: bool, v: &Value) -> Result<(), String
         TypeRef::F32 | TypeRef::F64 => v.is_number(),
         TypeRef::String => v.is_string(),
         TypeRef::Uuid => v.as_str().is_some_and(|s| s.parse::<uuid::Uuid>().is_ok()),
+        TypeRef::Binary => v.is_string(),
         TypeRef::Json => true,
         TypeRef::JsonMap => v.is_object(),
     };

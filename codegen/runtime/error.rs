@@ -369,6 +369,8 @@ pub enum DecodeErrorKind {
     InvalidJson,
     /// The body is JSON of the wrong shape.
     Schema,
+    /// A text body is not UTF-8.
+    InvalidText,
 }
 
 /// A success status whose body could not be read as the operation's type.

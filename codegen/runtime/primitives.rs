@@ -93,6 +93,120 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Tristate<T> {
     }
 }
 
+/// Bytes: a file to upload, or a body that is not JSON.
+///
+/// In a multipart body it is a file part (with its file name and content
+/// type when set); as a whole body it is sent as it is; inside JSON it is
+/// base64 text.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Binary {
+    data: bytes::Bytes,
+    filename: Option<String>,
+    content_type: Option<String>,
+}
+
+impl Binary {
+    /// Bytes without a file name or content type.
+    pub fn new(data: impl Into<bytes::Bytes>) -> Self {
+        Binary { data: data.into(), filename: None, content_type: None }
+    }
+
+    /// Sets the file name sent with a multipart file part.
+    pub fn with_filename(mut self, name: impl Into<String>) -> Self {
+        self.filename = Some(name.into());
+        self
+    }
+
+    /// Sets the content type of a multipart file part.
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// Takes the bytes.
+    pub fn into_bytes(self) -> bytes::Bytes {
+        self.data
+    }
+
+    /// The file name, if set (or sent by the server).
+    pub fn filename(&self) -> Option<&str> {
+        self.filename.as_deref()
+    }
+
+    /// The content type, if set (or sent by the server).
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The bytes as text, when they are UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(&self.data).ok()
+    }
+}
+
+impl From<Vec<u8>> for Binary {
+    fn from(v: Vec<u8>) -> Self {
+        Binary::new(v)
+    }
+}
+
+impl From<&'static [u8]> for Binary {
+    fn from(v: &'static [u8]) -> Self {
+        Binary::new(v)
+    }
+}
+
+impl From<bytes::Bytes> for Binary {
+    fn from(v: bytes::Bytes) -> Self {
+        Binary::new(v)
+    }
+}
+
+impl From<String> for Binary {
+    fn from(v: String) -> Self {
+        Binary::new(v)
+    }
+}
+
+impl From<&'static str> for Binary {
+    fn from(v: &'static str) -> Self {
+        Binary::new(v.as_bytes())
+    }
+}
+
+impl fmt::Debug for Binary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The bytes may be anything, credentials included: their size only.
+        f.debug_struct("Binary")
+            .field("len", &self.data.len())
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
+impl serde::Serialize for Binary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine as _;
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.data))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Binary {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use base64::Engine as _;
+        let text = String::deserialize(deserializer)?;
+        // Base64 when it is; otherwise the text's own bytes.
+        let data = base64::engine::general_purpose::STANDARD.decode(&text).unwrap_or_else(|_| text.into_bytes());
+        Ok(Binary::new(data))
+    }
+}
+
 /// An enum value the API description did not list, kept verbatim so it can
 /// be read and sent back.
 ///
@@ -202,6 +316,16 @@ mod tests {
         assert_eq!(Tristate::<u8>::Null.into_option(), Some(None));
         assert!(Tristate::<u8>::default().is_absent());
         assert_eq!(format!("{:?}", Tristate::Value(2)), "Value(2)");
+    }
+
+    #[test]
+    fn binary_round_trips_as_base64_and_hides_its_bytes() {
+        let b = Binary::new(&b"secret-bytes"[..]).with_filename("f.txt");
+        assert_eq!(serde_json::to_string(&b).unwrap(), r#""c2VjcmV0LWJ5dGVz""#);
+        let back: Binary = serde_json::from_str(r#""c2VjcmV0LWJ5dGVz""#).unwrap();
+        assert_eq!(back.bytes(), b"secret-bytes");
+        assert!(!format!("{b:?}").contains("secret"));
+        assert_eq!(b.filename(), Some("f.txt"));
     }
 
     #[test]

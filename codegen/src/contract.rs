@@ -64,7 +64,7 @@ pub fn describe(api: &Api) -> String {
         for p in params {
             let _ = writeln!(
                 out,
-                "  param {} {} name={} type={} required={} nullable={} default={} explode={} global={:?}{}",
+                "  param {} {} name={} type={} required={} nullable={} default={} style={} explode={} global={:?}{}",
                 p.location.as_str(),
                 p.wire,
                 p.name,
@@ -72,6 +72,7 @@ pub fn describe(api: &Api) -> String {
                 p.required,
                 p.nullable,
                 json(&p.default),
+                p.style.as_str(),
                 p.explode,
                 p.global,
                 constraints(&p.constraints)

@@ -248,8 +248,10 @@ pub struct TaggedUnion {
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnionVariant {
     pub name: String,
-    /// Discriminator value.
+    /// Discriminator value, as text (what `tag()` returns and reads match).
     pub tag_value: String,
+    /// The same value as JSON (a tag may be `true` or a number).
+    pub tag_json: Value,
     pub ty: TypeId,
     pub doc: Option<String>,
 }
@@ -265,6 +267,8 @@ pub struct UntaggedVariant {
     pub name: String,
     pub ty: TypeRef,
     pub doc: Option<String>,
+    /// Needs a `Box` to break a cycle of direct containment.
+    pub boxed: bool,
 }
 
 /// A type as it appears at a use site.
@@ -276,6 +280,8 @@ pub enum TypeRef {
     F64,
     String,
     Uuid,
+    /// Bytes: a file part, or a body that is not JSON (`format: binary`).
+    Binary,
     /// Any JSON value.
     Json,
     /// A JSON object with any members.
@@ -373,6 +379,8 @@ pub struct Operation {
     pub builder: String,
     /// The operation's error enum (`GetObservabilityDestinationError`).
     pub error_enum: String,
+    /// When success responses have different bodies: the enum of them.
+    pub output_enum: Option<String>,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
@@ -396,19 +404,102 @@ pub struct Param {
     pub doc: Option<String>,
     pub example: Option<Example>,
     pub deprecated: bool,
-    /// `style`/`explode` for query parameters.
+    /// How arrays and objects are written (`style`).
+    pub style: ParamStyle,
+    /// `explode`: one entry per array item or object property.
     pub explode: bool,
     /// Name of the client setting this parameter takes its value from.
     pub global: Option<String>,
+}
+
+/// `style` of a parameter (OpenAPI 3, "Style Values").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamStyle {
+    /// `a=1&a=2`, or `a=1,2` without explode (query, cookie).
+    Form,
+    /// `1,2` (path, header).
+    Simple,
+    /// `.1.2` (path).
+    Label,
+    /// `;a=1,2` (path).
+    Matrix,
+    /// `a=1%202` (query arrays).
+    SpaceDelimited,
+    /// `a=1|2` (query arrays).
+    PipeDelimited,
+    /// `a[k]=v` (query objects).
+    DeepObject,
+}
+
+impl ParamStyle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamStyle::Form => "form",
+            ParamStyle::Simple => "simple",
+            ParamStyle::Label => "label",
+            ParamStyle::Matrix => "matrix",
+            ParamStyle::SpaceDelimited => "spaceDelimited",
+            ParamStyle::PipeDelimited => "pipeDelimited",
+            ParamStyle::DeepObject => "deepObject",
+        }
+    }
+}
+
+/// How a body is written or read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BodyKind {
+    /// `application/json` and `…+json`.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data` (and other `multipart/…`).
+    Multipart,
+    /// `text/…`.
+    Text,
+    /// Anything else, as bytes (`application/octet-stream`, images…).
+    Binary,
+}
+
+impl BodyKind {
+    /// The kind of a media type.
+    pub fn of(media_type: &str) -> BodyKind {
+        let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
+        {
+            BodyKind::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            BodyKind::Form
+        } else if essence.starts_with("multipart/") {
+            BodyKind::Multipart
+        } else if essence.starts_with("text/") {
+            BodyKind::Text
+        } else {
+            BodyKind::Binary
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyKind::Json => "json",
+            BodyKind::Form => "form",
+            BodyKind::Multipart => "multipart",
+            BodyKind::Text => "text",
+            BodyKind::Binary => "binary",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestBody {
     pub required: bool,
     pub media_type: String,
+    pub kind: BodyKind,
     pub ty: TypeRef,
     pub doc: Option<String>,
     pub example: Option<Example>,
+    /// Other media types the same value can be sent as (a struct as JSON,
+    /// form or multipart).
+    pub alternatives: Vec<(String, BodyKind)>,
 }
 
 /// Which statuses a response describes.
@@ -433,8 +524,10 @@ impl std::fmt::Display for StatusMatch {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Response {
     pub status: StatusMatch,
-    /// Variant of the operation's error enum, for responses that are not the
-    /// success response.
+    /// A success response (`2xx`; or `default` for 2xx when nothing else is).
+    pub success: bool,
+    /// Variant of the operation's error enum, or of its output enum when its
+    /// success responses have different bodies.
     pub variant: Option<String>,
     pub doc: Option<String>,
     /// Media type and body type; `None` when the response has no content.
@@ -444,6 +537,7 @@ pub struct Response {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResponseBody {
     pub media_type: String,
+    pub kind: BodyKind,
     pub ty: TypeRef,
     pub example: Option<Example>,
 }

@@ -126,10 +126,21 @@ fn name_operations(api: &mut Api, doc: &OpenAPI) {
         op.builder = naming::unique(&mut builders, naming::type_name(&op.id));
         op.error_enum = format!("{}Error", op.builder);
         let mut variants = BTreeSet::from(["Unhandled".to_owned()]);
-        let success = success_status(&op.responses);
+        let bodies: BTreeSet<Option<(BodyKind, TypeRef)>> = op
+            .responses
+            .iter()
+            .filter(|r| r.success)
+            .map(|r| r.body.as_ref().map(|b| (b.kind, b.ty.clone())))
+            .collect();
+        if bodies.len() > 1 {
+            op.output_enum = Some(format!("{}Output", op.builder));
+        }
+        let mut outputs = BTreeSet::new();
         for r in &mut op.responses {
-            if Some(&r.status) != success.as_ref() {
+            if !r.success {
                 r.variant = Some(naming::unique(&mut variants, naming::status_variant(&r.status)));
+            } else if op.output_enum.is_some() {
+                r.variant = Some(naming::unique(&mut outputs, naming::status_variant(&r.status)));
             }
         }
     }
@@ -167,9 +178,9 @@ fn name_operations(api: &mut Api, doc: &OpenAPI) {
     api.groups = groups;
 }
 
-/// The status of the success response: the first `2xx` code, else `2XX`.
+/// The status of the first success response (the first `2xx` code, else `2XX`).
 pub fn success_status(responses: &[Response]) -> Option<StatusMatch> {
-    let mut codes: Vec<&StatusMatch> = responses.iter().map(|r| &r.status).filter(|s| is_success(s)).collect();
+    let mut codes: Vec<&StatusMatch> = responses.iter().filter(|r| r.success).map(|r| &r.status).collect();
     codes.sort();
     codes.first().map(|s| (*s).clone())
 }
@@ -666,7 +677,7 @@ impl<'a> Lowering<'a> {
             Class::Named => {
                 let name = match self.component_names.get(reference) {
                     Some(n) => n.clone(),
-                    None => naming::unique(&mut self.taken, naming::type_name(hint)),
+                    None => naming::unique(&mut self.taken, naming::short_type_name(hint)),
                 };
                 let id = self.alloc(name, &pointer);
                 self.by_ref.insert(reference.to_owned(), id);
@@ -839,7 +850,7 @@ impl<'a> Lowering<'a> {
         match self.classify(s, pointer) {
             Class::Inline => self.lower_item(s, pointer, hint),
             Class::Named => {
-                let name = naming::unique(&mut self.taken, naming::type_name(hint));
+                let name = naming::unique(&mut self.taken, naming::short_type_name(hint));
                 let id = self.alloc(name, pointer);
                 self.build_named(id, s, pointer);
                 Lowered { ty: Some(TypeRef::Named(id)), ..annotations(&s.schema_data, pointer) }
@@ -928,6 +939,7 @@ impl<'a> Lowering<'a> {
         out.ty = Some(match v.typ {
             Some("string") => match v.format.as_deref() {
                 Some("uuid") => TypeRef::Uuid,
+                Some("binary") => TypeRef::Binary,
                 _ => TypeRef::String,
             },
             Some("integer") => TypeRef::Int(match v.format.as_deref() {
@@ -1262,23 +1274,30 @@ impl<'a> Lowering<'a> {
                 self.error(&mp, "a member of a discriminated union must be an object schema");
                 continue;
             };
-            let mut values: Vec<String> = match &reference {
-                Some(r) => mapping.iter().filter(|(_, to)| to == r).map(|(k, _)| k.clone()).collect(),
+            let mut values: Vec<Value> = match &reference {
+                Some(r) => mapping.iter().filter(|(_, to)| to == r).map(|(k, _)| Value::String(k.clone())).collect(),
                 None => Vec::new(),
             };
             if values.is_empty() {
                 if let Some(v) = self.tag_const(target, &tag, &mp) {
                     values.push(v);
                 } else if let Some(r) = &reference {
-                    values.push(r.rsplit('/').next().unwrap_or(r).to_owned());
+                    values.push(Value::String(r.rsplit('/').next().unwrap_or(r).to_owned()));
                 } else {
                     self.error(&mp, format!("cannot tell which `{tag}` value selects this member: add a `mapping` or a `const`/single `enum` on `{tag}`"));
                     continue;
                 }
             }
-            for value in values {
-                let name = naming::unique(&mut taken, naming::variant_name(&value));
-                variants.push(UnionVariant { name, tag_value: value, ty: id, doc: lowered.doc.clone() });
+            for tag_json in values {
+                let tag_value = match &tag_json {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                if variants.iter().any(|v: &UnionVariant| v.tag_value == tag_value) {
+                    continue;
+                }
+                let name = naming::unique(&mut taken, naming::variant_name(&tag_value));
+                variants.push(UnionVariant { name, tag_value, tag_json, ty: id, doc: lowered.doc.clone() });
             }
             self.variant_tags.insert(id, tag.clone());
         }
@@ -1314,7 +1333,7 @@ impl<'a> Lowering<'a> {
     }
 
     /// The single value a member's tag property allows (`const`/one-value `enum`).
-    fn tag_const(&mut self, s: &Schema, tag: &str, pointer: &str) -> Option<String> {
+    fn tag_const(&mut self, s: &Schema, tag: &str, pointer: &str) -> Option<Value> {
         let merged = self.merge(s, pointer, 0);
         let prop = merged.props.get(tag)?.clone();
         let resolved;
@@ -1327,10 +1346,7 @@ impl<'a> Lowering<'a> {
         };
         let v = view(target);
         match v.enums.as_slice() {
-            [one] => Some(match one {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            }),
+            [one] => Some(one.clone()),
             _ => None,
         }
     }
@@ -1360,7 +1376,7 @@ impl<'a> Lowering<'a> {
                 other => variant_for_primitive(other).to_owned(),
             };
             let name = naming::unique(&mut taken, base);
-            variants.push(UntaggedVariant { name, ty, doc: l.doc });
+            variants.push(UntaggedVariant { name, ty, doc: l.doc, boxed: false });
         }
         // serde tries variants in order: integers before floats, so `1` stays an integer.
         variants.sort_by_key(|v| match v.ty {
@@ -1425,14 +1441,23 @@ impl<'a> Lowering<'a> {
         }
         for (param, pp) in collected {
             let location = location_of(&param);
-            let explode = match &param {
-                Parameter::Query { parameter_data, .. } | Parameter::Cookie { parameter_data, .. } => {
-                    parameter_data.explode.unwrap_or(true)
-                }
-                Parameter::Path { parameter_data, .. } | Parameter::Header { parameter_data, .. } => {
-                    parameter_data.explode.unwrap_or(false)
-                }
+            let style = match &param {
+                Parameter::Query { style, .. } => match style {
+                    openapiv3::QueryStyle::Form => ParamStyle::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                },
+                Parameter::Cookie { .. } => ParamStyle::Form,
+                Parameter::Header { .. } => ParamStyle::Simple,
+                Parameter::Path { style, .. } => match style {
+                    openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                    openapiv3::PathStyle::Label => ParamStyle::Label,
+                    openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                },
             };
+            // `explode` defaults to true for `form` only.
+            let explode = param.parameter_data_ref().explode.unwrap_or(style == ParamStyle::Form);
             let data = param.parameter_data_ref();
             let hint = format!("{type_prefix} {}", data.name);
             let l = match &data.format {
@@ -1476,6 +1501,7 @@ impl<'a> Lowering<'a> {
                     .map(|value| Example { value, pointer: push_pointer(&pp, "example") })
                     .or(l.example),
                 deprecated: data.deprecated.unwrap_or(false),
+                style,
                 explode,
                 global,
             });
@@ -1536,14 +1562,17 @@ impl<'a> Lowering<'a> {
             };
             let body = pick_media(&resp.content).map(|(media, m)| {
                 let mp = push_pointer(&push_pointer(&sp, "content"), media);
-                let ty = match &m.schema {
-                    Some(s) => self.lower(SRef::from(s), &push_pointer(&mp, "schema"), &hint).ty(),
-                    None => TypeRef::Json,
+                let kind = match BodyKind::of(media) {
+                    // A response is read, not written: forms and parts come back as bytes.
+                    BodyKind::Form | BodyKind::Multipart => BodyKind::Binary,
+                    k => k,
                 };
+                let ty = self.body_type(m, kind, &mp, &hint);
                 let example = m.example.clone().map(|value| Example { value, pointer: push_pointer(&mp, "example") });
-                ResponseBody { media_type: media.clone(), ty, example }
+                ResponseBody { media_type: media.clone(), kind, ty, example }
             });
             responses.push(Response {
+                success: is_success(&status),
                 status,
                 variant: None,
                 doc: Some(resp.description.clone()).filter(|d| !d.is_empty()),
@@ -1551,6 +1580,12 @@ impl<'a> Lowering<'a> {
             });
         }
 
+        // Only `default`: it describes success too.
+        if !responses.iter().any(|r| r.success)
+            && let Some(d) = responses.iter().find(|r| r.status == StatusMatch::Default).cloned()
+        {
+            responses.insert(0, Response { status: StatusMatch::Range(2), success: true, ..d });
+        }
         if let Some(p) = self.pagination(op, &params, pointer) {
             self.paginations.insert(op_index, p);
         }
@@ -1573,26 +1608,62 @@ impl<'a> Lowering<'a> {
             module: String::new(),
             builder: String::new(),
             error_enum: String::new(),
+            output_enum: None,
         })
     }
 
     fn request_body(&mut self, rb: &openapiv3::RequestBody, pointer: &str, type_prefix: &str) -> Option<RequestBody> {
-        let (media, m) = pick_media(&rb.content)?;
+        // JSON first, then form, multipart, text, bytes.
+        let mut media: Vec<(&String, &openapiv3::MediaType, BodyKind)> =
+            rb.content.iter().map(|(k, m)| (k, m, BodyKind::of(k))).collect();
+        media.sort_by_key(|(_, _, kind)| *kind);
+        let (name, m, kind) = *media.first()?;
         let hint = format!("{type_prefix} request");
-        let mp = push_pointer(&push_pointer(pointer, "content"), media);
-        let ty = match &m.schema {
-            Some(s) => self.lower(SRef::from(s), &push_pointer(&mp, "schema"), &hint).ty(),
-            None => TypeRef::Json,
-        };
+        let mp = push_pointer(&push_pointer(pointer, "content"), name);
+        let ty = self.body_type(m, kind, &mp, &hint);
         let example = m.example.clone().map(|value| Example { value, pointer: push_pointer(&mp, "example") });
-        if rb.content.len() > 1 {
-            let others: Vec<&str> = rb.content.keys().filter(|k| *k != media).map(String::as_str).collect();
+        let is_struct = matches!(&ty, TypeRef::Named(id) if matches!(self.types[id.0].as_ref().map(|t| &t.kind), Some(TypeKind::Struct(_))));
+        let mut alternatives = Vec::new();
+        let mut left_out = Vec::new();
+        for (other, _, other_kind) in media.iter().skip(1) {
+            // One struct can be written as JSON, a form or multipart parts.
+            let same_value = is_struct
+                && matches!(other_kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart)
+                && *other_kind != kind;
+            if same_value && !alternatives.iter().any(|(_, k)| k == other_kind) {
+                alternatives.push(((*other).clone(), *other_kind));
+            } else {
+                left_out.push(other.as_str());
+            }
+        }
+        if !left_out.is_empty() {
             self.note(
                 push_pointer(pointer, "content"),
-                format!("the body is sent as `{media}`; other media types ({}) are not offered", others.join(", ")),
+                format!("the body is sent as `{name}`; other media types ({}) are not offered", left_out.join(", ")),
             );
         }
-        Some(RequestBody { required: rb.required, media_type: media.clone(), ty, doc: rb.description.clone(), example })
+        Some(RequestBody {
+            required: rb.required,
+            media_type: name.clone(),
+            kind,
+            ty,
+            doc: rb.description.clone(),
+            example,
+            alternatives,
+        })
+    }
+
+    /// The type of a body of this kind: text is a `String`, bytes are
+    /// `Binary`, whatever the schema says; the others follow the schema.
+    fn body_type(&mut self, m: &openapiv3::MediaType, kind: BodyKind, pointer: &str, hint: &str) -> TypeRef {
+        match kind {
+            BodyKind::Text => TypeRef::String,
+            BodyKind::Binary => TypeRef::Binary,
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => match &m.schema {
+                Some(s) => self.lower(SRef::from(s), &push_pointer(pointer, "schema"), hint).ty(),
+                None => TypeRef::Json,
+            },
+        }
     }
 
     fn resolve_param(&mut self, p: &ReferenceOr<Parameter>, pointer: &str) -> Option<Parameter> {
@@ -1957,7 +2028,16 @@ impl<'a> Lowering<'a> {
                         }
                     }
                 }
-                TypeKind::Untagged(_) | TypeKind::Enum(_) | TypeKind::Union(_) => {}
+                TypeKind::Untagged(u) => {
+                    for v in &mut u.variants {
+                        if let TypeRef::Named(target) = v.ty
+                            && sccs[target.0] == comp
+                        {
+                            v.boxed = true;
+                        }
+                    }
+                }
+                TypeKind::Enum(_) | TypeKind::Union(_) => {}
             }
         }
 
@@ -2062,6 +2142,17 @@ impl<'a> Lowering<'a> {
 /// Finds the item list and the total count of a paginated operation's
 /// response.
 fn resolve_pagination(types: &[TypeDef], op: &Operation, raw: &RawPagination) -> Result<Pagination, String> {
+    if op
+        .responses
+        .iter()
+        .filter(|r| r.success)
+        .filter_map(|r| r.body.as_ref().map(|b| &b.ty))
+        .collect::<BTreeSet<_>>()
+        .len()
+        > 1
+    {
+        return Err("the success responses have different bodies".into());
+    }
     let success = success_status(&op.responses);
     let body = op
         .responses
@@ -2152,6 +2243,7 @@ fn default_fits(types: &[TypeDef], ty: &TypeRef, d: &Value) -> bool {
         TypeRef::Int(_) => d.is_i64() || d.is_u64(),
         TypeRef::F32 | TypeRef::F64 => d.is_number(),
         TypeRef::String => d.is_string(),
+        TypeRef::Binary => false,
         TypeRef::Uuid => {
             d.as_str().is_some_and(|s| s.len() == 36 && s.chars().filter(|c| *c != '-').all(|c| c.is_ascii_hexdigit()))
         }
@@ -2196,13 +2288,14 @@ fn is_success(s: &StatusMatch) -> bool {
     }
 }
 
-/// JSON first (`application/json`, then any `+json`), then whatever is first.
+/// JSON first (`application/json`, then any `+json`), then text, then whatever is first.
 fn pick_media(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
     let essence = |k: &str| k.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     content
         .iter()
         .find(|(k, _)| essence(k) == "application/json")
         .or_else(|| content.iter().find(|(k, _)| essence(k).ends_with("+json")))
+        .or_else(|| content.iter().find(|(k, _)| essence(k).starts_with("text/")))
         .or_else(|| content.iter().next())
 }
 
@@ -2247,6 +2340,7 @@ fn variant_for_primitive(t: &TypeRef) -> &'static str {
         TypeRef::F32 | TypeRef::F64 => "Number",
         TypeRef::String => "String",
         TypeRef::Uuid => "Uuid",
+        TypeRef::Binary => "Binary",
         TypeRef::Json => "Json",
         TypeRef::JsonMap | TypeRef::Map(_) => "Map",
         TypeRef::Array(_) => "Array",

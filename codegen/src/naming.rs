@@ -84,6 +84,34 @@ pub fn type_name(raw: &str) -> String {
     name
 }
 
+/// Longest name an inline schema gets before words are dropped.
+const MAX_INLINE_NAME: usize = 48;
+
+/// [`type_name`] for an inline schema, kept short: past
+/// [`MAX_INLINE_NAME`] characters, the words in the middle go (the first word
+/// says where, the last ones say what).
+pub fn short_type_name(hint: &str) -> String {
+    let full = type_name(hint);
+    if full.len() <= MAX_INLINE_NAME {
+        return full;
+    }
+    let words = crate::sensitive::words(&full);
+    let cap = |w: &String| {
+        let mut c = w.chars();
+        c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    };
+    let first = cap(&words[0]);
+    let mut tail: Vec<String> = Vec::new();
+    for w in words[1..].iter().rev() {
+        let len: usize = first.len() + tail.iter().map(String::len).sum::<usize>() + w.len();
+        if len > MAX_INLINE_NAME && !tail.is_empty() {
+            break;
+        }
+        tail.insert(0, cap(w));
+    }
+    format!("{first}{}", tail.concat())
+}
+
 /// `UpperCamelCase` name for an enum variant from a wire value.
 pub fn variant_name(raw: &str) -> String {
     if raw.is_empty() {
@@ -310,6 +338,15 @@ mod tests {
         assert_eq!(item_type_name("ObservabilityFilterRuleGroup", "rules"), "ObservabilityFilterRuleGroupRule");
         assert_eq!(item_type_name("Foo", "data"), "FooDataItem");
         assert_eq!(item_type_name("Foo", "categories"), "FooCategory");
+    }
+
+    #[test]
+    fn inline_names_stay_short() {
+        assert_eq!(short_type_name("Pet owner"), "PetOwner");
+        let long =
+            short_type_name("ReposCreateOrUpdateEnvironment 200 response data deployment branch policy item value");
+        assert!(long.len() <= 48, "{long}");
+        assert!(long.starts_with("Repos") && long.ends_with("ItemValue"), "{long}");
     }
 
     #[test]

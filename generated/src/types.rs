@@ -1559,7 +1559,7 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "arize",
+                    ::serde_json::Value::String(::std::string::String::from("arize")),
                     v,
                 )
             }
@@ -1567,7 +1567,9 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "braintrust",
+                    ::serde_json::Value::String(
+                        ::std::string::String::from("braintrust"),
+                    ),
                     v,
                 )
             }
@@ -1575,7 +1577,9 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "clickhouse",
+                    ::serde_json::Value::String(
+                        ::std::string::String::from("clickhouse"),
+                    ),
                     v,
                 )
             }
@@ -1583,7 +1587,7 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "datadog",
+                    ::serde_json::Value::String(::std::string::String::from("datadog")),
                     v,
                 )
             }
@@ -1591,7 +1595,7 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "grafana",
+                    ::serde_json::Value::String(::std::string::String::from("grafana")),
                     v,
                 )
             }
@@ -1599,7 +1603,7 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "langfuse",
+                    ::serde_json::Value::String(::std::string::String::from("langfuse")),
                     v,
                 )
             }
@@ -1607,7 +1611,9 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "langsmith",
+                    ::serde_json::Value::String(
+                        ::std::string::String::from("langsmith"),
+                    ),
                     v,
                 )
             }
@@ -1615,7 +1621,7 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "newrelic",
+                    ::serde_json::Value::String(::std::string::String::from("newrelic")),
                     v,
                 )
             }
@@ -1623,7 +1629,7 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "opik",
+                    ::serde_json::Value::String(::std::string::String::from("opik")),
                     v,
                 )
             }
@@ -1631,7 +1637,9 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "otel-collector",
+                    ::serde_json::Value::String(
+                        ::std::string::String::from("otel-collector"),
+                    ),
                     v,
                 )
             }
@@ -1639,7 +1647,7 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "posthog",
+                    ::serde_json::Value::String(::std::string::String::from("posthog")),
                     v,
                 )
             }
@@ -1647,18 +1655,23 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "ramp",
+                    ::serde_json::Value::String(::std::string::String::from("ramp")),
                     v,
                 )
             }
             ObservabilityDestination::S3(v) => {
-                crate::runtime::serde_support::write_tagged(serializer, "type", "s3", v)
+                crate::runtime::serde_support::write_tagged(
+                    serializer,
+                    "type",
+                    ::serde_json::Value::String(::std::string::String::from("s3")),
+                    v,
+                )
             }
             ObservabilityDestination::Sentry(v) => {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "sentry",
+                    ::serde_json::Value::String(::std::string::String::from("sentry")),
                     v,
                 )
             }
@@ -1666,7 +1679,9 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "snowflake",
+                    ::serde_json::Value::String(
+                        ::std::string::String::from("snowflake"),
+                    ),
                     v,
                 )
             }
@@ -1674,7 +1689,7 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "weave",
+                    ::serde_json::Value::String(::std::string::String::from("weave")),
                     v,
                 )
             }
@@ -1682,7 +1697,7 @@ impl ::serde::Serialize for ObservabilityDestination {
                 crate::runtime::serde_support::write_tagged(
                     serializer,
                     "type",
-                    "webhook",
+                    ::serde_json::Value::String(::std::string::String::from("webhook")),
                     v,
                 )
             }

@@ -18,6 +18,7 @@ description = "{description}"
 publish = false
 
 [dependencies]
+base64 = "0.22"
 bytes = "1"
 fastrand = "2"
 futures-core = "0.3"

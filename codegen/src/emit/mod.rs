@@ -133,6 +133,7 @@ pub fn rust_type(api: &Api, t: &TypeRef) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::String => quote!(::std::string::String),
         TypeRef::Uuid => quote!(::uuid::Uuid),
+        TypeRef::Binary => quote!(crate::primitives::Binary),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::JsonMap => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         TypeRef::Named(id) => {

@@ -152,7 +152,7 @@ fn is_stringish(t: &TypeRef) -> bool {
 /// Strings and ids take anything printable, so `get("a/b")` and
 /// `get(uuid)` both work.
 fn param_arg_type(api: &Api, p: &Param) -> TokenStream {
-    if is_stringish(&p.ty) || p.location == ParamLocation::Path {
+    if is_stringish(&p.ty) || (p.location == ParamLocation::Path && !matches!(p.ty, TypeRef::Array(_))) {
         quote!(impl ::std::fmt::Display)
     } else {
         value_arg_type(api, &p.ty)
@@ -179,7 +179,7 @@ fn value_arg_type(api: &Api, t: &TypeRef) -> TokenStream {
 
 /// The type a builder keeps a parameter as.
 fn param_store_type(api: &Api, p: &Param) -> TokenStream {
-    if is_stringish(&p.ty) || p.location == ParamLocation::Path {
+    if is_stringish(&p.ty) || (p.location == ParamLocation::Path && !matches!(p.ty, TypeRef::Array(_))) {
         quote!(::std::string::String)
     } else {
         rust_type(api, &p.ty)
@@ -191,7 +191,7 @@ fn param_store_type(api: &Api, p: &Param) -> TokenStream {
 fn convert(i: &Input, v: &TokenStream, errors: &TokenStream) -> TokenStream {
     let (ty, boxed) = match &i.kind {
         InputKind::Param(p) => {
-            if is_stringish(&p.ty) || p.location == ParamLocation::Path {
+            if is_stringish(&p.ty) || (p.location == ParamLocation::Path && !matches!(p.ty, TypeRef::Array(_))) {
                 return quote!(::std::string::ToString::to_string(&#v));
             }
             (&p.ty, false)
@@ -273,11 +273,15 @@ pub fn emit(api: &Api, op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let error = ident(&op.error_enum);
     let op_id = &op.id;
-    let success = crate::lower::success_status(&op.responses);
-    let success_resp = op.responses.iter().find(|r| Some(&r.status) == success.as_ref());
-    let output = match success_resp.and_then(|r| r.body.as_ref()) {
-        Some(b) => rust_type(api, &b.ty),
-        None => quote!(()),
+    let output = match &op.output_enum {
+        Some(name) => {
+            let n = ident(name);
+            quote!(#n)
+        }
+        None => match op.responses.iter().find(|r| r.success).and_then(|r| r.body.as_ref()) {
+            Some(b) => rust_type(api, &b.ty),
+            None => quote!(()),
+        },
     };
 
     // Builder fields and constructor.
@@ -307,6 +311,13 @@ pub fn emit(api: &Api, op: &Operation) -> TokenStream {
             let v = convert(i, &quote!(#a), &quote!(options.errors));
             new_sets.push(quote!(let #a = #v;));
         }
+    }
+    if let Some((_, _, b)) = &m.body_struct
+        && !b.alternatives.is_empty()
+    {
+        fields.push(quote!(media: &'static str,));
+        let media = &b.media_type;
+        new_inits.push(quote!(media: #media));
     }
     if let Some((t, s, _)) = &m.body_struct {
         let name = ident(&t.name);
@@ -419,10 +430,31 @@ pub fn emit(api: &Api, op: &Operation) -> TokenStream {
         }
     }
 
+    if let Some((_, _, b)) = &m.body_struct {
+        for (media, kind) in std::iter::once((&b.media_type, &b.kind)).chain(b.alternatives.iter().map(|(m, k)| (m, k)))
+        {
+            if b.alternatives.is_empty() {
+                break;
+            }
+            let setter = format_ident!("as_{}", kind.as_str());
+            let doc = doc_lines(&format!(
+                "Sends the body as `{media}`{}.",
+                if *media == b.media_type { " (the default)" } else { "" }
+            ));
+            setters.push(quote! {
+                #doc
+                pub fn #setter(mut self) -> Self {
+                    self.media = #media;
+                    self
+                }
+            });
+        }
+    }
+
     // Sending.
     let method = format_ident!("{}", op.method.as_str());
     let template = &op.path;
-    let path_expr = path_expr(op, &m);
+    let path_expr = path_expr(api, op, &m);
     let mut query = Vec::new();
     let mut headers = Vec::new();
     for i in &m.inputs {
@@ -443,25 +475,23 @@ pub fn emit(api: &Api, op: &Operation) -> TokenStream {
             }
             ParamLocation::Header | ParamLocation::Cookie => {
                 let ty = if is_stringish(&p.ty) { &TypeRef::String } else { &p.ty };
+                let value = match ty {
+                    TypeRef::Array(inner) => {
+                        let text = to_text(api, inner, quote!(x));
+                        quote!(#stored.map(|v| v.iter().map(|x| #text).collect::<::std::vec::Vec<_>>().join(",")))
+                    }
+                    _ => map_text(api, ty, &stored),
+                };
                 if p.location == ParamLocation::Cookie {
-                    let text = to_text(api, ty, quote!(v));
-                    headers.push(quote!(req.header("cookie", #stored.map(|v| ::std::format!("{}={}", #wire, #text)));));
+                    headers.push(quote!(req.cookie(#wire, #value);));
                 } else {
-                    let value = map_text(api, ty, &stored);
                     headers.push(quote!(req.header(#wire, #value);));
                 }
             }
         }
     }
-    let body = match (&m.body_struct, m.inputs.iter().find(|i| matches!(i.kind, InputKind::Body(_)))) {
-        (Some(_), _) => quote!(req.json(&self.body).map_err(crate::Error::Build)?;),
-        (None, Some(i)) => {
-            let f = ident(&i.field);
-            quote!(req.json(&self.#f).map_err(crate::Error::Build)?;)
-        }
-        (None, None) => quote!(),
-    };
-    let arms = response_arms(op, success.as_ref(), &error);
+    let body = body_statements(api, &m);
+    let arms = response_arms(op, &error);
 
     let summary = op.summary.clone().or_else(|| op.description.clone()).unwrap_or_else(|| format!("`{}`", op.id));
     let mut text = super::docs::clean(&summary, api.doc_base.as_deref());
@@ -488,7 +518,8 @@ pub fn emit(api: &Api, op: &Operation) -> TokenStream {
             quote!(),
         ),
     };
-    let error_enum = error_enum(api, op, success.as_ref());
+    let error_enum = error_enum(api, op);
+    let output_enum = output_enum(api, op);
     let many_args = (new_args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     // Only free-form JSON arguments can fail to convert and need the options early.
     let fallible = m.inputs.iter().any(|i| {
@@ -552,6 +583,8 @@ pub fn emit(api: &Api, op: &Operation) -> TokenStream {
 
         #extra
 
+        #output_enum
+
         #error_enum
     }
 }
@@ -569,7 +602,7 @@ fn param_default(api: &Api, p: &Param, d: &serde_json::Value) -> TokenStream {
 }
 
 /// The path with each parameter encoded as one segment.
-fn path_expr(op: &Operation, m: &Model) -> TokenStream {
+fn path_expr(api: &Api, op: &Operation, m: &Model) -> TokenStream {
     let mut fmt = String::new();
     let mut args = Vec::new();
     let mut rest = op.path.as_str();
@@ -584,9 +617,19 @@ fn path_expr(op: &Operation, m: &Model) -> TokenStream {
         match input {
             Some(i) => {
                 let f = ident(&i.field);
+                let InputKind::Param(p) = i.kind else { unreachable!("a path parameter") };
                 fmt.push_str("{}");
+                let style = style_tokens(p.style);
+                let explode = p.explode;
+                let values = match &p.ty {
+                    TypeRef::Array(inner) => {
+                        let text = to_text(api, inner, quote!(x));
+                        quote!(&self.#f.iter().map(|x| #text).collect::<::std::vec::Vec<_>>())
+                    }
+                    _ => quote!(::std::slice::from_ref(&self.#f)),
+                };
                 args.push(quote! {
-                    crate::runtime::core::path_segment(OPERATION, #wire, &self.#f).map_err(crate::Error::Build)?
+                    crate::runtime::core::path_param(OPERATION, #wire, #values, #style, #explode).map_err(crate::Error::Build)?
                 });
             }
             // Undeclared: the lowering reported it; keep the text.
@@ -621,25 +664,48 @@ fn to_text(api: &Api, t: &TypeRef, v: TokenStream) -> TokenStream {
     }
 }
 
+/// The runtime's name for a style.
+fn style_tokens(s: ParamStyle) -> TokenStream {
+    let v = format_ident!(
+        "{}",
+        match s {
+            ParamStyle::Form => "Form",
+            ParamStyle::Simple => "Simple",
+            ParamStyle::Label => "Label",
+            ParamStyle::Matrix => "Matrix",
+            ParamStyle::SpaceDelimited => "SpaceDelimited",
+            ParamStyle::PipeDelimited => "PipeDelimited",
+            ParamStyle::DeepObject => "DeepObject",
+        }
+    );
+    quote!(crate::runtime::core::Style::#v)
+}
+
+/// Whether a type is written as an object in a query string.
+fn is_object(api: &Api, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Map(_) | TypeRef::JsonMap => true,
+        TypeRef::Named(id) => matches!(api.ty(*id).kind, TypeKind::Struct(_)),
+        _ => false,
+    }
+}
+
 /// Statements adding a query parameter whose stored value is `stored`.
 fn query_pushes(api: &Api, p: &Param, stored: &TokenStream) -> Vec<TokenStream> {
     let wire = &p.wire;
     let ty = if is_stringish(&p.ty) { &TypeRef::String } else { &p.ty };
+    let style = style_tokens(p.style);
+    let explode = p.explode;
     match ty {
-        TypeRef::Array(inner) if p.explode => {
-            let text = to_text(api, inner, quote!(x));
-            vec![quote! {
-                for x in #stored.into_iter().flatten() {
-                    req.query(#wire, ::std::option::Option::Some(#text));
-                }
-            }]
-        }
         TypeRef::Array(inner) => {
             let text = to_text(api, inner, quote!(x));
             vec![quote! {
-                req.query(#wire, #stored.map(|v| v.into_iter().map(|x| #text).collect::<::std::vec::Vec<_>>().join(",")));
+                req.query_list(#wire, #stored.map(|v| v.iter().map(|x| #text).collect()), #style, #explode);
             }]
         }
+        t if is_object(api, t) => vec![quote! {
+            req.query_object(#wire, #stored.and_then(|v| ::serde_json::to_value(&v).ok()), #style, #explode);
+        }],
         other => {
             let value = map_text(api, other, stored);
             vec![quote!(req.query(#wire, #value);)]
@@ -662,9 +728,9 @@ fn status_pattern(s: &StatusMatch) -> TokenStream {
     }
 }
 
-/// `match status { … }` arms: the success status, each documented error,
+/// `match status { … }` arms: the success statuses, each documented error,
 /// then everything else.
-fn response_arms(op: &Operation, success: Option<&StatusMatch>, error: &proc_macro2::Ident) -> Vec<TokenStream> {
+fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream> {
     let mut arms = Vec::new();
     let mut ordered: Vec<&Response> = op.responses.iter().collect();
     // Exact codes before ranges before `default`.
@@ -677,22 +743,44 @@ fn response_arms(op: &Operation, success: Option<&StatusMatch>, error: &proc_mac
     for r in ordered {
         let pat = status_pattern(&r.status);
         has_default |= r.status == StatusMatch::Default;
-        if Some(&r.status) == success {
-            arms.push(match &r.body {
-                Some(_) => quote!(#pat => crate::runtime::response::json(OPERATION, raw),),
-                None => quote!(#pat => crate::runtime::response::empty(raw),),
+        if r.success {
+            let read = match r.body.as_ref().map(|b| b.kind) {
+                None => quote!(crate::runtime::response::empty(raw)),
+                Some(BodyKind::Text) => quote!(crate::runtime::response::text(OPERATION, raw)),
+                Some(BodyKind::Binary) => quote!(crate::runtime::response::binary(raw)),
+                Some(_) => quote!(crate::runtime::response::json(OPERATION, raw)),
+            };
+            arms.push(match (&op.output_enum, &r.variant) {
+                (Some(out), Some(v)) => {
+                    let out = ident(out);
+                    let v = ident(v);
+                    if r.body.is_some() {
+                        quote!(#pat => #read.map(|r| r.map(#out::#v)),)
+                    } else {
+                        quote!(#pat => #read.map(|r| r.map(|()| #out::#v)),)
+                    }
+                }
+                _ => quote!(#pat => #read,),
             });
             continue;
         }
         let variant = ident(r.variant.as_deref().unwrap_or("Unhandled"));
-        arms.push(match &r.body {
+        arms.push(match r.body.as_ref().map(|b| b.kind) {
+            None => quote! {
+                #pat => ::std::result::Result::Err(crate::runtime::response::error_empty(OPERATION, raw, || #error::#variant)),
+            },
+            Some(BodyKind::Text) => quote! {
+                #pat => ::std::result::Result::Err(crate::runtime::response::error_text(
+                    OPERATION, raw, #error::#variant, #error::Unhandled,
+                )),
+            },
+            Some(BodyKind::Binary) => quote! {
+                #pat => ::std::result::Result::Err(crate::runtime::response::error_binary(OPERATION, raw, #error::#variant)),
+            },
             Some(_) => quote! {
                 #pat => ::std::result::Result::Err(crate::runtime::response::error_json(
                     OPERATION, raw, #error::#variant, #error::Unhandled,
                 )),
-            },
-            None => quote! {
-                #pat => ::std::result::Result::Err(crate::runtime::response::error_empty(OPERATION, raw, || #error::#variant)),
             },
         });
     }
@@ -702,6 +790,33 @@ fn response_arms(op: &Operation, success: Option<&StatusMatch>, error: &proc_mac
         });
     }
     arms
+}
+
+/// The operation's success responses, when their bodies differ.
+fn output_enum(api: &Api, op: &Operation) -> TokenStream {
+    let Some(name) = &op.output_enum else { return quote!() };
+    let n = ident(name);
+    let variants = op.responses.iter().filter(|r| r.success).map(|r| {
+        let v = ident(r.variant.as_deref().unwrap_or("Success"));
+        let status = r.status.to_string();
+        let doc =
+            doc_attrs(api, r.doc.as_deref().map(|d| format!("`{status}`: {d}")).as_deref(), || format!("`{status}`."));
+        match &r.body {
+            Some(b) => {
+                let t = rust_type(api, &b.ty);
+                quote!(#doc #v(#t),)
+            }
+            None => quote!(#doc #v,),
+        }
+    });
+    let doc = doc_lines(&format!("What [`{}`] returns on success: one variant per success status.", op.builder));
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub enum #n {
+            #(#variants)*
+        }
+    }
 }
 
 /// An expression of type `&str` with the human message of an error body
@@ -736,11 +851,11 @@ fn message_expr(api: &Api, t: &TypeRef) -> Option<TokenStream> {
     None
 }
 
-fn error_enum(api: &Api, op: &Operation, success: Option<&StatusMatch>) -> TokenStream {
+fn error_enum(api: &Api, op: &Operation) -> TokenStream {
     let error = ident(&op.error_enum);
     let mut variants = Vec::new();
     let mut displays = Vec::new();
-    for r in op.responses.iter().filter(|r| Some(&r.status) != success) {
+    for r in op.responses.iter().filter(|r| !r.success) {
         let v = ident(r.variant.as_deref().unwrap_or("Unhandled"));
         let words = r.variant.as_deref().unwrap_or("").to_owned();
         let status = r.status.to_string();
@@ -751,6 +866,9 @@ fn error_enum(api: &Api, op: &Operation, success: Option<&StatusMatch>) -> Token
                 let t = rust_type(api, &b.ty);
                 variants.push(quote!(#doc #v(#t),));
                 displays.push(match message_expr(api, &b.ty) {
+                    _ if b.kind == BodyKind::Text => quote! {
+                        #error::#v(b) => f.write_str(if b.is_empty() { #words } else { b.as_str() }),
+                    },
                     Some(m) => quote! {
                         #error::#v(b) => {
                             let message: &str = #m;
@@ -918,4 +1036,75 @@ fn pagination(api: &Api, op: &Operation, p: &Pagination, output: &TokenStream) -
         }
     };
     (send, extra)
+}
+
+/// Statements writing the request body in its media type.
+fn body_statements(api: &Api, m: &Model) -> TokenStream {
+    if let Some((_, s, b)) = &m.body_struct {
+        let encode = |media: &str, kind: BodyKind| match kind {
+            BodyKind::Form => quote!(req.form(&self.body, #media).map_err(crate::Error::Build)?;),
+            BodyKind::Multipart => multipart_parts(api, s),
+            _ => quote!(req.json(&self.body, #media).map_err(crate::Error::Build)?;),
+        };
+        if b.alternatives.is_empty() {
+            return encode(&b.media_type, b.kind);
+        }
+        let arms = b.alternatives.iter().map(|(media, kind)| {
+            let e = encode(media, *kind);
+            quote!(#media => { #e })
+        });
+        let default = encode(&b.media_type, b.kind);
+        return quote! {
+            match self.media {
+                #(#arms)*
+                _ => { #default }
+            }
+        };
+    }
+    let Some(i) = m.inputs.iter().find(|i| matches!(i.kind, InputKind::Body(_))) else { return quote!() };
+    let InputKind::Body(b) = i.kind else { unreachable!("a body input") };
+    let f = ident(&i.field);
+    let media = &b.media_type;
+    match b.kind {
+        BodyKind::Text => quote!(req.text(&self.#f, #media);),
+        BodyKind::Binary => quote!(req.binary(&self.#f, #media);),
+        BodyKind::Form => quote!(req.form(&self.#f, #media).map_err(crate::Error::Build)?;),
+        BodyKind::Multipart if b.ty == TypeRef::Binary => {
+            quote!(req.multipart(::std::vec![crate::runtime::core::Part::file("file", &self.#f)]);)
+        }
+        _ => quote!(req.json(&self.#f, #media).map_err(crate::Error::Build)?;),
+    }
+}
+
+/// Statements building a multipart body from the body struct: files for
+/// binary fields, text (or JSON) for the others.
+fn multipart_parts(api: &Api, s: &Struct) -> TokenStream {
+    let _ = api;
+    let pushes = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let wire = &f.wire;
+        let optional = matches!(f.shape, FieldShape::Optional | FieldShape::OptionalDefaulted | FieldShape::Nullable);
+        match (&f.ty, optional) {
+            (TypeRef::Binary, false) => quote!(parts.push(crate::runtime::core::Part::file(#wire, &self.body.#n));),
+            (TypeRef::Binary, true) => quote! {
+                if let ::std::option::Option::Some(v) = &self.body.#n {
+                    parts.push(crate::runtime::core::Part::file(#wire, v));
+                }
+            },
+            (TypeRef::Array(inner), _) if **inner == TypeRef::Binary => {
+                let iter = if optional { quote!(self.body.#n.iter().flatten()) } else { quote!(self.body.#n.iter()) };
+                quote! {
+                    for v in #iter {
+                        parts.push(crate::runtime::core::Part::file(#wire, v));
+                    }
+                }
+            }
+            _ => quote!(parts.extend(crate::runtime::core::Part::field(#wire, &self.body.#n));),
+        }
+    });
+    quote! {
+        let mut parts = ::std::vec::Vec::new();
+        #(#pushes)*
+        req.multipart(parts);
+    }
 }

@@ -450,8 +450,9 @@ fn emit_union(api: &Api, t: &TypeDef, u: &TaggedUnion, docs: TokenStream) -> Tok
         });
         tags.push(quote!(#name::#vname(_) => #value,));
         let dropped = matches!(&api.ty(v.ty).kind, TypeKind::Struct(s) if s.dropped_tag.is_some());
+        let json = json_value_expr(&v.tag_json);
         sers.push(if dropped {
-            quote!(#name::#vname(v) => crate::runtime::serde_support::write_tagged(serializer, #tag, #value, v),)
+            quote!(#name::#vname(v) => crate::runtime::serde_support::write_tagged(serializer, #tag, #json, v),)
         } else {
             quote!(#name::#vname(v) => ::serde::Serialize::serialize(v, serializer),)
         });
@@ -579,28 +580,51 @@ fn common_accessors(api: &Api, t: &TypeDef, u: &TaggedUnion) -> Vec<TokenStream>
     out
 }
 
+/// A `serde_json::Value` expression for a scalar tag value.
+fn json_value_expr(v: &Value) -> TokenStream {
+    match v {
+        Value::Bool(b) => quote!(::serde_json::Value::Bool(#b)),
+        Value::Number(n) => {
+            let text = n.to_string();
+            quote!(::serde_json::from_str::<::serde_json::Value>(#text).unwrap_or(::serde_json::Value::Null))
+        }
+        Value::String(s) => quote!(::serde_json::Value::String(::std::string::String::from(#s))),
+        other => {
+            let text = other.to_string();
+            quote!(::serde_json::Value::String(::std::string::String::from(#text)))
+        }
+    }
+}
+
 fn emit_untagged(api: &Api, t: &TypeDef, u: &Untagged, docs: TokenStream) -> TokenStream {
     let name = ident(&t.name);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let tys: Vec<TokenStream> = u.variants.iter().map(|v| rust_type(api, &v.ty)).collect();
+    let stored: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .zip(&tys)
+        .map(|(v, t)| if v.boxed { quote!(::std::boxed::Box<#t>) } else { t.clone() })
+        .collect();
     for ty in &tys {
         *counts.entry(ty.to_string()).or_default() += 1;
     }
     let mut variants = Vec::new();
     let mut froms = Vec::new();
     let json = u.variants.iter().any(|v| leaf_is_json(&v.ty));
-    for (v, ty) in u.variants.iter().zip(&tys) {
+    for ((v, ty), st) in u.variants.iter().zip(&tys).zip(&stored) {
         let vname = ident(&v.name);
         let doc = doc_attrs(api, v.doc.as_deref(), || format!("A `{}` value.", v.name));
         variants.push(quote! {
             #doc
-            #vname(#ty),
+            #vname(#st),
         });
         if counts[&ty.to_string()] == 1 {
+            let wrap = if v.boxed { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
             froms.push(quote! {
                 impl ::std::convert::From<#ty> for #name {
                     fn from(value: #ty) -> Self {
-                        #name::#vname(value)
+                        #name::#vname(#wrap)
                     }
                 }
             });

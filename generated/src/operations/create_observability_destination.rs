@@ -223,7 +223,7 @@ impl CreateObservabilityDestination {
             "X-OpenRouter-Categories",
             core.or_global("X-OpenRouter-Categories", self.app_categories),
         );
-        req.json(&self.body).map_err(crate::Error::Build)?;
+        req.json(&self.body, "application/json").map_err(crate::Error::Build)?;
         let raw = crate::runtime::core::execute(&core, req, &self.options)
             .await
             .map_err(crate::runtime::response::send_error)?;

@@ -79,7 +79,8 @@ impl GetObservabilityDestination {
         );
         req.path = ::std::format!(
             "/observability/destinations/{}", crate
-            ::runtime::core::path_segment(OPERATION, "id", & self.id).map_err(crate
+            ::runtime::core::path_param(OPERATION, "id", ::std::slice::from_ref(& self
+            .id), crate ::runtime::core::Style::Simple, false).map_err(crate
             ::Error::Build) ?
         );
         req.header("HTTP-Referer", core.or_global("HTTP-Referer", self.http_referer));

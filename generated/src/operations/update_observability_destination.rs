@@ -188,7 +188,8 @@ impl UpdateObservabilityDestination {
         );
         req.path = ::std::format!(
             "/observability/destinations/{}", crate
-            ::runtime::core::path_segment(OPERATION, "id", & self.id).map_err(crate
+            ::runtime::core::path_param(OPERATION, "id", ::std::slice::from_ref(& self
+            .id), crate ::runtime::core::Style::Simple, false).map_err(crate
             ::Error::Build) ?
         );
         req.header("HTTP-Referer", core.or_global("HTTP-Referer", self.http_referer));
@@ -200,7 +201,7 @@ impl UpdateObservabilityDestination {
             "X-OpenRouter-Categories",
             core.or_global("X-OpenRouter-Categories", self.app_categories),
         );
-        req.json(&self.body).map_err(crate::Error::Build)?;
+        req.json(&self.body, "application/json").map_err(crate::Error::Build)?;
         let raw = crate::runtime::core::execute(&core, req, &self.options)
             .await
             .map_err(crate::runtime::response::send_error)?;

@@ -181,28 +181,15 @@ fn auth_value(kind: AuthKind, key: Secret) -> Result<Auth, ConfigError> {
             let text = if has_scheme { k.to_owned() } else { format!("Bearer {k}") };
             header(reqwest::header::AUTHORIZATION, text)
         }
-        AuthKind::Basic => header(reqwest::header::AUTHORIZATION, format!("Basic {}", base64(key.expose().as_bytes()))),
+        AuthKind::Basic => {
+            use base64::Engine as _;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(key.expose().as_bytes());
+            header(reqwest::header::AUTHORIZATION, format!("Basic {encoded}"))
+        }
         AuthKind::Header(name) => header(HeaderName::from_static(name), key.expose().to_owned()),
         AuthKind::Query(name) => Ok(Auth::Query(name, key)),
         AuthKind::None => Err(invalid()),
     }
-}
-
-fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// A configured client's shared state.
@@ -272,9 +259,11 @@ pub(crate) struct Request {
     pub(crate) path_template: &'static str,
     /// The path with its parameters filled in and encoded.
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Option<(&'static str, Bytes)>,
+    pub(crate) cookies: Vec<(&'static str, String)>,
+    /// Content type and bytes.
+    pub(crate) body: Option<(String, Bytes)>,
 }
 
 impl Request {
@@ -286,6 +275,7 @@ impl Request {
             path: String::new(),
             query: Vec::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             body: None,
         }
     }
@@ -293,7 +283,55 @@ impl Request {
     /// Adds a query parameter, when it has a value.
     pub(crate) fn query(&mut self, wire: &'static str, value: Option<String>) {
         if let Some(v) = value {
-            self.query.push((wire, v));
+            self.query.push((wire.to_owned(), v));
+        }
+    }
+
+    /// Adds an array query parameter in its style.
+    pub(crate) fn query_list(&mut self, wire: &'static str, values: Option<Vec<String>>, style: Style, explode: bool) {
+        let Some(values) = values else { return };
+        let sep = match style {
+            Style::Form if explode => {
+                self.query.extend(values.into_iter().map(|v| (wire.to_owned(), v)));
+                return;
+            }
+            Style::SpaceDelimited => " ",
+            Style::PipeDelimited => "|",
+            _ => ",",
+        };
+        self.query.push((wire.to_owned(), values.join(sep)));
+    }
+
+    /// Adds an object query parameter in its style: each property as its own
+    /// parameter (`form`, exploded), `name=k,v,…` (`form`), or `name[k]=v`
+    /// (`deepObject`).
+    pub(crate) fn query_object(
+        &mut self,
+        wire: &'static str,
+        value: Option<serde_json::Value>,
+        style: Style,
+        explode: bool,
+    ) {
+        let Some(value) = value else { return };
+        let serde_json::Value::Object(props) = value else {
+            self.query.push((wire.to_owned(), scalar_text(&value)));
+            return;
+        };
+        let props = props.into_iter().filter(|(_, v)| !v.is_null());
+        match style {
+            Style::DeepObject => self.query.extend(props.map(|(k, v)| (format!("{wire}[{k}]"), scalar_text(&v)))),
+            _ if explode => self.query.extend(props.map(|(k, v)| (k, scalar_text(&v)))),
+            _ => {
+                let joined: Vec<String> = props.flat_map(|(k, v)| [k, scalar_text(&v)]).collect();
+                self.query.push((wire.to_owned(), joined.join(",")));
+            }
+        }
+    }
+
+    /// Adds a cookie parameter, when it has a value.
+    pub(crate) fn cookie(&mut self, wire: &'static str, value: Option<String>) {
+        if let Some(v) = value {
+            self.cookies.push((wire, v));
         }
     }
 
@@ -305,12 +343,162 @@ impl Request {
     }
 
     /// Sets a JSON body.
-    pub(crate) fn json<T: serde::Serialize>(&mut self, body: &T) -> Result<(), BuildError> {
+    pub(crate) fn json<T: serde::Serialize>(&mut self, body: &T, content_type: &str) -> Result<(), BuildError> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| BuildError::new(self.operation, format!("the body does not serialize: {e}")))?;
-        self.body = Some(("application/json", Bytes::from(bytes)));
+        self.body = Some((content_type.to_owned(), Bytes::from(bytes)));
         Ok(())
     }
+
+    /// Sets an `application/x-www-form-urlencoded` body from an object:
+    /// arrays repeat their key, nested objects are JSON.
+    pub(crate) fn form<T: serde::Serialize>(&mut self, body: &T, content_type: &str) -> Result<(), BuildError> {
+        let value = serde_json::to_value(body)
+            .map_err(|e| BuildError::new(self.operation, format!("the body does not serialize: {e}")))?;
+        let serde_json::Value::Object(fields) = value else {
+            return Err(BuildError::new(self.operation, "a form body must be an object"));
+        };
+        let mut out = String::new();
+        let mut add = |k: &str, v: &serde_json::Value| {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            out.extend(percent_encoding::utf8_percent_encode(k, COMPONENT));
+            out.push('=');
+            out.extend(percent_encoding::utf8_percent_encode(&scalar_text(v), COMPONENT));
+        };
+        for (k, v) in &fields {
+            match v {
+                serde_json::Value::Null => {}
+                serde_json::Value::Array(items) => items.iter().for_each(|x| add(k, x)),
+                other => add(k, other),
+            }
+        }
+        self.body = Some((content_type.to_owned(), Bytes::from(out)));
+        Ok(())
+    }
+
+    /// Sets a text body.
+    pub(crate) fn text(&mut self, body: &str, content_type: &str) {
+        self.body = Some((content_type.to_owned(), Bytes::copy_from_slice(body.as_bytes())));
+    }
+
+    /// Sets a body of bytes.
+    pub(crate) fn binary(&mut self, body: &crate::primitives::Binary, content_type: &str) {
+        self.body = Some((content_type.to_owned(), Bytes::copy_from_slice(body.bytes())));
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub(crate) fn multipart(&mut self, parts: Vec<Part>) {
+        // A boundary that cannot occur in the parts.
+        let mut boundary = format!("----rust-client-{:016x}", fastrand::u64(..));
+        while parts.iter().any(|p| contains(&p.data, boundary.as_bytes())) {
+            boundary = format!("----rust-client-{:016x}", fastrand::u64(..));
+        }
+        let mut out = Vec::new();
+        for p in &parts {
+            out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let name = p.name.replace('"', "%22");
+            match &p.filename {
+                Some(f) => out.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{}\"\r\n",
+                        f.replace('"', "%22")
+                    )
+                    .as_bytes(),
+                ),
+                None => {
+                    out.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n").as_bytes())
+                }
+            }
+            if let Some(ct) = &p.content_type {
+                out.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
+            }
+            out.extend_from_slice(b"\r\n");
+            out.extend_from_slice(&p.data);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.body = Some((format!("multipart/form-data; boundary={boundary}"), Bytes::from(out)));
+    }
+}
+
+/// One part of a multipart body.
+#[derive(Clone, Debug)]
+pub(crate) struct Part {
+    name: String,
+    filename: Option<String>,
+    content_type: Option<String>,
+    data: Bytes,
+}
+
+impl Part {
+    /// A field: scalars as text, anything else as JSON.
+    pub(crate) fn field<T: serde::Serialize>(name: &str, value: &T) -> Option<Part> {
+        let v = serde_json::to_value(value).ok()?;
+        if v.is_null() {
+            return None;
+        }
+        let content_type = (v.is_object() || v.is_array()).then(|| "application/json".to_owned());
+        Some(Part { name: name.to_owned(), filename: None, content_type, data: Bytes::from(scalar_text(&v)) })
+    }
+
+    /// A file.
+    pub(crate) fn file(name: &str, file: &crate::primitives::Binary) -> Part {
+        Part {
+            name: name.to_owned(),
+            filename: Some(file.filename().unwrap_or(name).to_owned()),
+            content_type: Some(file.content_type().unwrap_or("application/octet-stream").to_owned()),
+            data: Bytes::copy_from_slice(file.bytes()),
+        }
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// How a parameter's arrays and objects are written (OpenAPI `style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Style {
+    Form,
+    Simple,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+/// A JSON value as parameter text: strings as they are, other scalars as
+/// JSON, nested values as compact JSON.
+pub(crate) fn scalar_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A path parameter in its style, each value encoded so it stays inside its
+/// segment.
+pub(crate) fn path_param(
+    operation: &'static str,
+    name: &str,
+    values: &[String],
+    style: Style,
+    explode: bool,
+) -> Result<String, BuildError> {
+    if values.is_empty() || (style == Style::Simple && values.iter().any(String::is_empty)) {
+        return Err(BuildError::new(operation, format!("path parameter `{name}` is empty")));
+    }
+    let enc: Vec<String> =
+        values.iter().map(|v| percent_encoding::utf8_percent_encode(v, COMPONENT).to_string()).collect();
+    Ok(match style {
+        Style::Label => format!(".{}", enc.join(if explode { "." } else { "," })),
+        Style::Matrix if explode => enc.iter().map(|v| format!(";{name}={v}")).collect(),
+        Style::Matrix => format!(";{name}={}", enc.join(",")),
+        _ => enc.join(","),
+    })
 }
 
 /// Why a call ended without a response to classify.
@@ -408,6 +596,12 @@ fn headers_for(core: &Core, req: &Request, opts: &CallOptions) -> Result<HeaderM
     let mut headers = HeaderMap::new();
     headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(reqwest::header::USER_AGENT, core.user_agent.clone());
+    if !req.cookies.is_empty() {
+        let text: Vec<String> = req.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let value = HeaderValue::from_str(&text.join("; "))
+            .map_err(|_| BuildError::new(req.operation, "a cookie value is not a valid header value"))?;
+        headers.insert(reqwest::header::COOKIE, value);
+    }
     for (wire, value) in &req.headers {
         let name = HeaderName::from_bytes(wire.as_bytes())
             .map_err(|_| BuildError::new(req.operation, format!("`{wire}` is not a valid header name")))?;
@@ -420,7 +614,9 @@ fn headers_for(core: &Core, req: &Request, opts: &CallOptions) -> Result<HeaderM
         headers.insert(name.clone(), value.clone());
     }
     if let Some((content_type, _)) = &req.body {
-        headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        let value = HeaderValue::from_str(content_type)
+            .map_err(|_| BuildError::new(req.operation, "the content type is not a valid header value"))?;
+        headers.insert(reqwest::header::CONTENT_TYPE, value);
     }
     for (name, value) in &opts.headers {
         headers.insert(name.clone(), value.clone());
@@ -486,19 +682,14 @@ fn closed_early(e: &reqwest::Error) -> bool {
 const COMPONENT: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// One path parameter, encoded as a single segment.
-pub(crate) fn path_segment(operation: &'static str, name: &str, value: &str) -> Result<String, BuildError> {
-    if value.is_empty() {
-        return Err(BuildError::new(operation, format!("path parameter `{name}` is empty")));
-    }
-    Ok(percent_encoding::utf8_percent_encode(value, COMPONENT).to_string())
-}
+/// Query keys keep the brackets of `deepObject` (`filter[name]`), as servers expect.
+const QUERY_KEY: &percent_encoding::AsciiSet = &COMPONENT.remove(b'[').remove(b']');
 
 fn url_for(core: &Core, req: &Request) -> Result<reqwest::Url, BuildError> {
     let mut text = String::with_capacity(core.base_url.len() + req.path.len() + 32);
     text.push_str(&core.base_url);
     text.push_str(&req.path);
-    let mut query: Vec<(&str, &str)> = req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut query: Vec<(&str, &str)> = req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let key;
     if let Some(Auth::Query(name, secret)) = &core.auth {
         key = secret.expose().to_owned();
@@ -506,7 +697,7 @@ fn url_for(core: &Core, req: &Request) -> Result<reqwest::Url, BuildError> {
     }
     for (i, (k, v)) in query.iter().enumerate() {
         text.push(if i == 0 { '?' } else { '&' });
-        text.extend(percent_encoding::utf8_percent_encode(k, COMPONENT));
+        text.extend(percent_encoding::utf8_percent_encode(k, QUERY_KEY));
         text.push('=');
         text.extend(percent_encoding::utf8_percent_encode(v, COMPONENT));
     }
@@ -554,20 +745,70 @@ mod tests {
 
     #[test]
     fn path_segments_are_one_segment() {
-        assert_eq!(path_segment("op", "id", "a/b?x#y").unwrap(), "a%2Fb%3Fx%23y");
-        assert_eq!(path_segment("op", "id", "a b").unwrap(), "a%20b");
-        assert_eq!(path_segment("op", "id", "ün").unwrap(), "%C3%BCn");
-        assert_eq!(path_segment("op", "id", "9-a.b_c~d").unwrap(), "9-a.b_c~d");
-        assert!(path_segment("op", "id", "").unwrap_err().to_string().contains("`id` is empty"));
+        let one = |v: &str| path_param("op", "id", &[v.to_owned()], Style::Simple, false);
+        assert_eq!(one("a/b?x#y").unwrap(), "a%2Fb%3Fx%23y");
+        assert_eq!(one("a b").unwrap(), "a%20b");
+        assert_eq!(one("ün").unwrap(), "%C3%BCn");
+        assert_eq!(one("9-a.b_c~d").unwrap(), "9-a.b_c~d");
+        assert!(one("").unwrap_err().to_string().contains("`id` is empty"));
     }
 
     #[test]
-    fn base64_matches_rfc4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
+    fn bodies_in_every_encoding() {
+        let mut r = Request::new("op", Method::POST, "/");
+        r.form(
+            &serde_json::json!({"a": "x y", "tags": ["p", "q"], "n": null, "o": {"k": 1}}),
+            "application/x-www-form-urlencoded",
+        )
+        .unwrap();
+        let (ct, body) = r.body.clone().unwrap();
+        assert_eq!(ct, "application/x-www-form-urlencoded");
+        assert_eq!(body, "a=x%20y&tags=p&tags=q&o=%7B%22k%22%3A1%7D");
+        let file = crate::primitives::Binary::new(&b"PNG..."[..]).with_filename("a.png").with_content_type("image/png");
+        let parts = vec![Part::field("title", &"hi").unwrap(), Part::file("upload", &file)];
+        r.multipart(parts);
+        let (ct, body) = r.body.clone().unwrap();
+        let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
+        let text = String::from_utf8_lossy(&body);
+        assert!(
+            text.starts_with(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhi\r\n")),
+            "{text}"
+        );
+        assert!(
+            text.contains("name=\"upload\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\nPNG...\r\n"),
+            "{text}"
+        );
+        assert!(text.ends_with(&format!("--{boundary}--\r\n")));
+        assert!(Part::field("n", &Option::<u8>::None).is_none());
+    }
+
+    #[test]
+    fn parameter_styles() {
+        let vals = ["a b".to_owned(), "c/d".to_owned()];
+        assert_eq!(path_param("op", "id", &vals, Style::Simple, false).unwrap(), "a%20b,c%2Fd");
+        assert_eq!(path_param("op", "id", &vals, Style::Label, false).unwrap(), ".a%20b,c%2Fd");
+        assert_eq!(path_param("op", "id", &vals, Style::Label, true).unwrap(), ".a%20b.c%2Fd");
+        assert_eq!(path_param("op", "id", &vals, Style::Matrix, false).unwrap(), ";id=a%20b,c%2Fd");
+        assert_eq!(path_param("op", "id", &vals, Style::Matrix, true).unwrap(), ";id=a%20b;id=c%2Fd");
+        assert!(path_param("op", "id", &[], Style::Simple, false).is_err());
+
+        let mut r = Request::new("op", Method::GET, "/");
+        r.query_list("a", Some(vec!["1".into(), "2".into()]), Style::Form, true);
+        r.query_list("b", Some(vec!["1".into(), "2".into()]), Style::Form, false);
+        r.query_list("c", Some(vec!["1".into(), "2".into()]), Style::SpaceDelimited, false);
+        r.query_list("d", Some(vec!["1".into(), "2".into()]), Style::PipeDelimited, false);
+        let obj = serde_json::json!({"x": 1, "y": "z", "n": null});
+        r.query_object("e", Some(obj.clone()), Style::DeepObject, true);
+        r.query_object("f", Some(obj.clone()), Style::Form, false);
+        r.query_object("g", Some(obj), Style::Form, true);
+        let pairs: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(pairs, ["a=1", "a=2", "b=1,2", "c=1 2", "d=1|2", "e[x]=1", "e[y]=z", "f=x,1,y,z", "x=1", "y=z"]);
+    }
+
+    #[test]
+    fn basic_credentials_are_base64() {
+        let Auth::Header(_, v) = auth_value(AuthKind::Basic, Secret("user:pass".into())).unwrap() else { panic!() };
+        assert_eq!(v.to_str().unwrap(), "Basic dXNlcjpwYXNz");
     }
 
     #[test]

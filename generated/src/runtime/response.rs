@@ -45,6 +45,11 @@ impl<T> Response<T> {
     pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
         (self.status, self.headers, self.body)
     }
+
+    /// Changes the body, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response { status: self.status, headers: self.headers, body: f(self.body) }
+    }
 }
 
 impl<T> Deref for Response<T> {
@@ -72,6 +77,29 @@ pub(crate) fn json<T: DeserializeOwned, E>(operation: &'static str, raw: RawResp
     }
 }
 
+/// Reads a success response whose body is text.
+pub(crate) fn text<E>(operation: &'static str, raw: RawResponse) -> Result<Response<String>, Error<E>> {
+    match String::from_utf8(raw.body.to_vec()) {
+        Ok(body) => Ok(Response { status: raw.status, headers: raw.headers, body }),
+        Err(e) => Err(Error::Decode(Box::new(DecodeError {
+            kind: DecodeErrorKind::InvalidText,
+            operation,
+            status: raw.status,
+            message: format!("the text is not UTF-8: {e}"),
+            raw,
+        }))),
+    }
+}
+
+/// Reads a success response whose body is bytes.
+pub(crate) fn binary<E>(raw: RawResponse) -> Result<Response<crate::primitives::Binary>, Error<E>> {
+    let mut body = crate::primitives::Binary::new(raw.body.clone());
+    if let Some(ct) = raw.content_type() {
+        body = body.with_content_type(ct);
+    }
+    Ok(Response { status: raw.status, headers: raw.headers, body })
+}
+
 /// Reads a success response without a body.
 pub(crate) fn empty<E>(raw: RawResponse) -> Result<Response<()>, Error<E>> {
     Ok(Response { status: raw.status, headers: raw.headers, body: () })
@@ -94,6 +122,32 @@ pub(crate) fn error_json<B: DeserializeOwned, E>(
             Err(e) => unhandled(UnhandledError { raw: raw.clone(), parse_error: Some(e.to_string()) }),
         }
     };
+    Error::Service(Box::new(ServiceError { err, raw, operation }))
+}
+
+/// Reads an error status whose documented body is text.
+pub(crate) fn error_text<E>(
+    operation: &'static str,
+    raw: RawResponse,
+    wrap: impl FnOnce(String) -> E,
+    unhandled: impl FnOnce(UnhandledError) -> E,
+) -> Error<E> {
+    let err = match std::str::from_utf8(&raw.body) {
+        Ok(t) => wrap(t.to_owned()),
+        Err(e) => {
+            unhandled(UnhandledError { raw: raw.clone(), parse_error: Some(format!("the text is not UTF-8: {e}")) })
+        }
+    };
+    Error::Service(Box::new(ServiceError { err, raw, operation }))
+}
+
+/// Reads an error status whose documented body is bytes.
+pub(crate) fn error_binary<E>(
+    operation: &'static str,
+    raw: RawResponse,
+    wrap: impl FnOnce(crate::primitives::Binary) -> E,
+) -> Error<E> {
+    let err = wrap(crate::primitives::Binary::new(raw.body.clone()));
     Error::Service(Box::new(ServiceError { err, raw, operation }))
 }
 

@@ -38,6 +38,8 @@ pub(crate) fn read_tagged<'de, D: Deserializer<'de>>(
     let object = Map::<String, Value>::deserialize(deserializer)?;
     let value = match object.get(tag) {
         Some(Value::String(s)) => s.clone(),
+        // Tags may be `true`/`false` or numbers; they match by their JSON text.
+        Some(v @ (Value::Bool(_) | Value::Number(_))) => v.to_string(),
         Some(other) => {
             return Err(de::Error::custom(format_args!("the `{tag}` property must be a string, found {other}")));
         }
@@ -71,13 +73,13 @@ pub(crate) fn read_variant_with_tag<T: DeserializeOwned, E: de::Error>(
 pub(crate) fn write_tagged<S: Serializer, T: Serialize>(
     serializer: S,
     tag: &str,
-    value: &str,
+    value: Value,
     inner: &T,
 ) -> Result<S::Ok, S::Error> {
     match serde_json::to_value(inner).map_err(S::Error::custom)? {
         Value::Object(fields) => {
             let mut out = Map::with_capacity(fields.len() + 1);
-            out.insert(tag.to_owned(), Value::String(value.to_owned()));
+            out.insert(tag.to_owned(), value);
             for (k, v) in fields {
                 if k != tag {
                     out.insert(k, v);
@@ -146,7 +148,9 @@ mod tests {
         assert_eq!(obj["x"], 1);
         let mut de = serde_json::Deserializer::from_str(r#"{"x": 1}"#);
         assert!(read_tagged(&mut de, "type").unwrap_err().to_string().contains("missing field `type`"));
-        let mut de = serde_json::Deserializer::from_str(r#"{"type": 3}"#);
+        let mut de = serde_json::Deserializer::from_str(r#"{"type": true}"#);
+        assert_eq!(read_tagged(&mut de, "type").unwrap().0, "true");
+        let mut de = serde_json::Deserializer::from_str(r#"{"type": [1]}"#);
         assert!(read_tagged(&mut de, "type").is_err());
     }
 
@@ -166,8 +170,11 @@ mod tests {
             x: u8,
         }
         let mut out = Vec::new();
-        write_tagged(&mut serde_json::Serializer::new(&mut out), "type", "a", &A { x: 1 }).unwrap();
+        write_tagged(&mut serde_json::Serializer::new(&mut out), "type", "a".into(), &A { x: 1 }).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), r#"{"type":"a","x":1}"#);
+        let mut out = Vec::new();
+        write_tagged(&mut serde_json::Serializer::new(&mut out), "ok", Value::Bool(true), &A { x: 1 }).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"ok":true,"x":1}"#, "a boolean tag stays a boolean");
     }
 
     #[test]
