@@ -29,6 +29,8 @@ pub(crate) enum AuthKind {
     Header(&'static str),
     /// A query parameter of this name.
     Query(&'static str),
+    /// A cookie of this name.
+    Cookie(&'static str),
     /// The API needs no credential.
     None,
 }
@@ -40,12 +42,25 @@ pub(crate) struct GlobalInfo {
     pub(crate) env: &'static str,
 }
 
+/// A variable of the server URL (`https://{region}.example.com`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ServerVariable {
+    pub(crate) name: &'static str,
+    pub(crate) default: &'static str,
+    /// The values allowed, when the description lists them.
+    pub(crate) values: &'static [&'static str],
+}
+
 /// What the generator knows about the API, for building a client.
 #[derive(Debug)]
 pub(crate) struct ApiInfo {
+    /// The first server's URL, its variables as `{name}`.
     pub(crate) default_base_url: &'static str,
+    pub(crate) server_variables: &'static [ServerVariable],
     pub(crate) api_key_env: &'static str,
     pub(crate) auth: AuthKind,
+    /// Whether some operation needs the credential.
+    pub(crate) key_required: bool,
     pub(crate) user_agent: &'static str,
     pub(crate) globals: &'static [GlobalInfo],
 }
@@ -75,6 +90,7 @@ impl fmt::Debug for Secret {
 pub(crate) struct CoreBuilder {
     pub(crate) api_key: Option<Secret>,
     pub(crate) base_url: Option<String>,
+    pub(crate) server_variables: Vec<(String, String)>,
     pub(crate) globals: Vec<(&'static str, String)>,
     pub(crate) timeout: Option<Option<Duration>>,
     pub(crate) connect_timeout: Option<Duration>,
@@ -98,7 +114,7 @@ impl CoreBuilder {
     pub(crate) fn build(self, api: &'static ApiInfo, default_retry: RetryConfig) -> Result<Core, ConfigError> {
         let env = |name: &str| if self.from_env { std::env::var(name).ok().filter(|v| !v.is_empty()) } else { None };
         let api_key = self.api_key.clone().or_else(|| env(api.api_key_env).map(Secret));
-        if api_key.is_none() && !matches!(api.auth, AuthKind::None) {
+        if api_key.is_none() && api.key_required && !matches!(api.auth, AuthKind::None) {
             return Err(ConfigError {
                 message: format!(
                     "no API key: set one with `.api_key(…)` on the client builder or in the {} environment variable",
@@ -106,7 +122,29 @@ impl CoreBuilder {
                 ),
             });
         }
-        let base_url = self.base_url.clone().unwrap_or_else(|| api.default_base_url.to_owned());
+        for (name, _) in &self.server_variables {
+            if !api.server_variables.iter().any(|v| v.name == name) {
+                let known: Vec<&str> = api.server_variables.iter().map(|v| v.name).collect();
+                return Err(ConfigError {
+                    message: format!("the server has no variable `{name}` (it has: {known:?})"),
+                });
+            }
+        }
+        let mut template = api.default_base_url.to_owned();
+        for v in api.server_variables {
+            let value = self.server_variables.iter().find(|(n, _)| n == v.name).map_or(v.default, |(_, x)| x.as_str());
+            if !v.values.is_empty() && !v.values.contains(&value) {
+                return Err(ConfigError {
+                    message: format!(
+                        "`{value}` is not a value of the server variable `{}` (one of {:?})",
+                        v.name, v.values
+                    ),
+                });
+            }
+            template = template.replace(&format!("{{{}}}", v.name), value);
+        }
+        let base_url_explicit = self.base_url.is_some();
+        let base_url = self.base_url.clone().unwrap_or(template);
         let base_url = base_url.strip_suffix('/').unwrap_or(&base_url).to_owned();
         match reqwest::Url::parse(&base_url) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
@@ -139,6 +177,7 @@ impl CoreBuilder {
         Ok(Core {
             http,
             base_url,
+            base_url_explicit,
             auth,
             globals,
             timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
@@ -154,6 +193,7 @@ impl CoreBuilder {
 pub(crate) enum Auth {
     Header(HeaderName, HeaderValue),
     Query(&'static str, Secret),
+    Cookie(&'static str, Secret),
 }
 
 impl fmt::Debug for Auth {
@@ -161,6 +201,7 @@ impl fmt::Debug for Auth {
         match self {
             Auth::Header(name, _) => write!(f, "Header({name}: <redacted>)"),
             Auth::Query(name, _) => write!(f, "Query({name}=<redacted>)"),
+            Auth::Cookie(name, _) => write!(f, "Cookie({name}=<redacted>)"),
         }
     }
 }
@@ -187,6 +228,7 @@ fn auth_value(kind: AuthKind, key: Secret) -> Result<Auth, ConfigError> {
         }
         AuthKind::Header(name) => header(HeaderName::from_static(name), key.expose().to_owned()),
         AuthKind::Query(name) => Ok(Auth::Query(name, key)),
+        AuthKind::Cookie(name) => Ok(Auth::Cookie(name, key)),
         AuthKind::None => Err(invalid()),
     }
 }
@@ -197,6 +239,8 @@ pub(crate) struct Core {
     // Field order is `Debug` order; nothing here prints a credential.
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
+    /// Set by the caller: it wins over operation-level servers too.
+    pub(crate) base_url_explicit: bool,
     pub(crate) auth: Option<Auth>,
     pub(crate) globals: Vec<(&'static str, String)>,
     pub(crate) timeout: Option<Duration>,
@@ -261,6 +305,10 @@ pub(crate) struct Request {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) cookies: Vec<(&'static str, String)>,
+    /// The operation's own server, used unless the caller set a base URL.
+    pub(crate) server: Option<&'static str>,
+    /// Whether the credential goes with this call.
+    pub(crate) auth: bool,
     /// Content type and bytes.
     pub(crate) body: Option<(String, Bytes)>,
 }
@@ -275,6 +323,8 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
+            server: None,
+            auth: true,
             body: None,
         }
     }
@@ -517,7 +567,7 @@ pub(crate) async fn execute(core: &Arc<Core>, req: Request, opts: &CallOptions) 
     let timeout = opts.timeout.unwrap_or(core.timeout);
     let url = url_for(core, &req).map_err(SendError::Build)?;
     let headers = headers_for(core, &req, opts).map_err(SendError::Build)?;
-    let shown_url = format!("{}{}", core.base_url, req.path);
+    let shown_url = format!("{}{}", url.origin().ascii_serialization(), url.path());
     let idempotent = retry::is_idempotent(&req.method);
     let start = Instant::now();
     let mut attempt: u32 = 0;
@@ -595,8 +645,14 @@ fn headers_for(core: &Core, req: &Request, opts: &CallOptions) -> Result<HeaderM
     let mut headers = HeaderMap::new();
     headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(reqwest::header::USER_AGENT, core.user_agent.clone());
-    if !req.cookies.is_empty() {
-        let text: Vec<String> = req.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut cookies: Vec<(&str, &str)> = req.cookies.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    if req.auth
+        && let Some(Auth::Cookie(name, secret)) = &core.auth
+    {
+        cookies.push((name, secret.expose()));
+    }
+    if !cookies.is_empty() {
+        let text: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let value = HeaderValue::from_str(&text.join("; "))
             .map_err(|_| BuildError::new(req.operation, "a cookie value is not a valid header value"))?;
         headers.insert(reqwest::header::COOKIE, value);
@@ -609,7 +665,9 @@ fn headers_for(core: &Core, req: &Request, opts: &CallOptions) -> Result<HeaderM
         })?;
         headers.insert(name, value);
     }
-    if let Some(Auth::Header(name, value)) = &core.auth {
+    if req.auth
+        && let Some(Auth::Header(name, value)) = &core.auth
+    {
         headers.insert(name.clone(), value.clone());
     }
     if let Some((content_type, _)) = &req.body {
@@ -685,12 +743,18 @@ const COMPONENT: &percent_encoding::AsciiSet =
 const QUERY_KEY: &percent_encoding::AsciiSet = &COMPONENT.remove(b'[').remove(b']');
 
 fn url_for(core: &Core, req: &Request) -> Result<reqwest::Url, BuildError> {
-    let mut text = String::with_capacity(core.base_url.len() + req.path.len() + 32);
-    text.push_str(&core.base_url);
+    let base = match req.server {
+        Some(server) if !core.base_url_explicit => server.strip_suffix('/').unwrap_or(server),
+        _ => core.base_url.as_str(),
+    };
+    let mut text = String::with_capacity(base.len() + req.path.len() + 32);
+    text.push_str(base);
     text.push_str(&req.path);
     let mut query: Vec<(&str, &str)> = req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let key;
-    if let Some(Auth::Query(name, secret)) = &core.auth {
+    if req.auth
+        && let Some(Auth::Query(name, secret)) = &core.auth
+    {
         key = secret.expose().to_owned();
         query.push((name, &key));
     }

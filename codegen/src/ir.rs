@@ -381,6 +381,11 @@ pub struct Operation {
     pub error_enum: String,
     /// When success responses have different bodies: the enum of them.
     pub output_enum: Option<String>,
+    /// A server of its own (operation- or path-level `servers`).
+    pub server: Option<Server>,
+    /// Whether the call carries the client's credential (`security: []`
+    /// turns it off).
+    pub auth: bool,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,

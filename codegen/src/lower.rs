@@ -79,9 +79,20 @@ pub fn lower(doc: &OpenAPI, raw: &Value, selection: &Selection) -> (Api, Diagnos
                 }
             }
             let op_ptr = push_pointer(&ptr, &method.as_str().to_ascii_lowercase());
-            if let Some(o) =
+            if let Some(mut o) =
                 l.operation(path, method, &item.parameters, op, &op_ptr, &api.globals, api.operations.len())
             {
+                o.server = op.servers.first().or(item.servers.first()).map(server);
+                // `security: []` means none; `{}` among the options means optional.
+                let default_scheme =
+                    api.security.iter().find(|s| s.default).or(api.security.first()).map(|s| s.key.clone());
+                o.auth = match op.security.as_ref().or(doc.security.as_ref()) {
+                    None => true,
+                    Some(reqs) if reqs.is_empty() => false,
+                    Some(reqs) => {
+                        reqs.iter().any(|r| r.is_empty() || default_scheme.as_ref().is_some_and(|k| r.contains_key(k)))
+                    }
+                };
                 api.operations.push(o);
             }
         }
@@ -1609,6 +1620,8 @@ impl<'a> Lowering<'a> {
             builder: String::new(),
             error_enum: String::new(),
             output_enum: None,
+            server: None,
+            auth: true,
         })
     }
 

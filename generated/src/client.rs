@@ -3,8 +3,10 @@
 /// What the runtime needs to know about this API.
 pub(crate) static API: crate::runtime::core::ApiInfo = crate::runtime::core::ApiInfo {
     default_base_url: "https://openrouter.ai/api/v1",
+    server_variables: &[],
     api_key_env: "OPENROUTER_API_KEY",
     auth: crate::runtime::core::AuthKind::Bearer,
+    key_required: true,
     user_agent: "openrouter-observability-rust/0.1.0",
     globals: &[
         crate::runtime::core::GlobalInfo {

@@ -9,13 +9,25 @@ use super::{EmitOptions, doc_attrs, doc_lines, ident};
 use crate::ir::{Api, SecurityKind};
 
 pub fn emit(api: &Api, opts: &EmitOptions) -> TokenStream {
-    let default_base_url = api.servers.first().map(|s| server_default_url(&s.url, &s.variables)).unwrap_or_default();
+    // Variables stay as `{name}`: the runtime fills them in from the builder or their defaults.
+    let default_base_url = api.servers.first().map(|s| s.url.clone()).unwrap_or_else(|| "http://localhost".into());
+    let variables = api.servers.first().map(|s| s.variables.clone()).unwrap_or_default();
+    let server_vars = variables.iter().map(|v| {
+        let name = &v.name;
+        let default = &v.default;
+        let values = &v.values;
+        quote!(crate::runtime::core::ServerVariable { name: #name, default: #default, values: &[#(#values),*] })
+    });
+    let key_required = api.operations.iter().any(|o| o.auth);
     let key_env = format!("{}_API_KEY", api.env_prefix);
     let auth = match api.security.iter().find(|s| s.default).or_else(|| api.security.first()).map(|s| &s.kind) {
         Some(SecurityKind::Bearer) => quote!(crate::runtime::core::AuthKind::Bearer),
         Some(SecurityKind::Basic) => quote!(crate::runtime::core::AuthKind::Basic),
         Some(SecurityKind::ApiKey { location: crate::ir::ParamLocation::Query, name }) => {
             quote!(crate::runtime::core::AuthKind::Query(#name))
+        }
+        Some(SecurityKind::ApiKey { location: crate::ir::ParamLocation::Cookie, name }) => {
+            quote!(crate::runtime::core::AuthKind::Cookie(#name))
         }
         Some(SecurityKind::ApiKey { name, .. }) => {
             let lower = name.to_ascii_lowercase();
@@ -30,6 +42,49 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> TokenStream {
         quote!(crate::runtime::core::GlobalInfo { wire: #wire, env: #env })
     });
     let retry = default_retry(api);
+    let server_variable_setter = (!variables.is_empty()).then(|| {
+        let list: Vec<String> = variables
+            .iter()
+            .map(|v| {
+                let values = if v.values.is_empty() { String::new() } else { format!(", one of `{}`", v.values.join("`, `")) };
+                let desc = v.description.as_deref().map(|d| format!(": {}", super::docs::clean(d, None))).unwrap_or_default();
+                format!("- `{}` (default `{}`{values}){desc}", v.name, v.default)
+            })
+            .collect();
+        let doc = doc_lines(&format!(
+            "Sets a variable of the server URL `{default_base_url}`:\n\n{}\n\nAn unknown variable or a value not listed fails at `build()`.",
+            list.join("\n")
+        ));
+        quote! {
+            #doc
+            pub fn server_variable(
+                mut self,
+                name: impl ::std::convert::Into<::std::string::String>,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                let name = name.into();
+                self.inner.server_variables.retain(|(n, _)| *n != name);
+                self.inner.server_variables.push((name, value.into()));
+                self
+            }
+        }
+    });
+    let basic = matches!(
+        api.security.iter().find(|s| s.default).or(api.security.first()).map(|s| &s.kind),
+        Some(SecurityKind::Basic)
+    );
+    let basic_setter = basic.then(|| {
+        quote! {
+            /// HTTP basic credentials (the same as `.api_key("user:password")`).
+            pub fn basic_auth(
+                self,
+                user: impl ::std::fmt::Display,
+                password: impl ::std::fmt::Display,
+            ) -> Self {
+                self.api_key(::std::format!("{user}:{password}"))
+            }
+        }
+    });
 
     let global_setters = api.globals.iter().map(|g| {
         let name = ident(&g.name);
@@ -108,8 +163,10 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> TokenStream {
         /// What the runtime needs to know about this API.
         pub(crate) static API: crate::runtime::core::ApiInfo = crate::runtime::core::ApiInfo {
             default_base_url: #default_base_url,
+            server_variables: &[#(#server_vars),*],
             api_key_env: #key_env,
             auth: #auth,
+            key_required: #key_required,
             user_agent: #user_agent,
             globals: &[#(#globals),*],
         };
@@ -168,6 +225,10 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> TokenStream {
                 self.inner.base_url = ::std::option::Option::Some(url.into());
                 self
             }
+
+            #server_variable_setter
+
+            #basic_setter
 
             #(#global_setters)*
 
@@ -264,15 +325,6 @@ fn entry_method(api: &Api, index: usize, client: TokenStream) -> TokenStream {
             #path::new(#client #(, #names)*)
         }
     }
-}
-
-/// The first server's URL with its variables at their defaults.
-fn server_default_url(url: &str, vars: &[crate::ir::ServerVariable]) -> String {
-    let mut out = url.to_owned();
-    for v in vars {
-        out = out.replace(&format!("{{{}}}", v.name), &v.default);
-    }
-    out
 }
 
 fn default_retry(api: &Api) -> TokenStream {

@@ -491,6 +491,14 @@ pub fn emit(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let body = body_statements(api, &m);
+    let server = op.server.as_ref().map(|sv| {
+        let mut url = sv.url.clone();
+        for v in &sv.variables {
+            url = url.replace(&format!("{{{}}}", v.name), &v.default);
+        }
+        quote!(req.server = ::std::option::Option::Some(#url);)
+    });
+    let no_auth = (!op.auth).then(|| quote!(req.auth = false;));
     let arms = response_arms(op, &error);
 
     let summary = op.summary.clone().or_else(|| op.description.clone()).unwrap_or_else(|| format!("`{}`", op.id));
@@ -567,6 +575,8 @@ pub fn emit(api: &Api, op: &Operation) -> TokenStream {
                 let core = ::std::sync::Arc::clone(self.client.core());
                 let mut req = crate::runtime::core::Request::new(OPERATION, ::reqwest::Method::#method, #template);
                 req.path = #path_expr;
+                #server
+                #no_auth
                 #(#query)*
                 #(#headers)*
                 #body
