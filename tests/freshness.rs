@@ -20,3 +20,20 @@ fn generation_is_deterministic() {
     let b = codegen::generate(&opts).expect("generates").files;
     assert_eq!(a, b);
 }
+
+#[test]
+fn fixture_crates_are_fresh() {
+    for (spec, name) in codegen::fixtures::FIXTURES {
+        let path = tests::root().join("tests/specs").join(spec);
+        let mut opts = codegen::Options::new(&path, path.display().to_string());
+        opts.crate_name = format!("fixture-{name}");
+        let generated = codegen::generate(&opts).unwrap_or_else(|d| panic!("{spec} does not generate:\n{d}"));
+        let dir = tests::root().join("tests/fixtures").join(name);
+        let report = codegen::write::write_all(&dir, &generated.files, true).expect("read the fixture");
+        assert!(
+            report.stale.is_empty(),
+            "tests/fixtures/{name} is stale; run `cargo xtask fixtures`. Differing files: {:?}",
+            report.stale
+        );
+    }
+}

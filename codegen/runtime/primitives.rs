@@ -216,6 +216,8 @@ impl<'de> serde::Deserialize<'de> for Binary {
 pub struct UnknownValue(Box<str>);
 
 impl UnknownValue {
+    // Used by generated string enums; an API may have none.
+    #[allow(dead_code)]
     pub(crate) fn new(value: impl Into<Box<str>>) -> Self {
         UnknownValue(value.into())
     }
@@ -249,6 +251,8 @@ pub struct UnknownVariant {
 }
 
 impl UnknownVariant {
+    // Used by generated unions; an API may have none.
+    #[allow(dead_code)]
     pub(crate) fn new(tag: String, raw: serde_json::Map<String, serde_json::Value>) -> Self {
         UnknownVariant { tag, raw }
     }

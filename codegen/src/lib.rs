@@ -3,12 +3,13 @@
 //! The pipeline is a sequence of stages, each a module:
 //! [`load`] (YAML/JSON → JSON tree) → [`normalise`] (3.1 → 3.0 shape) →
 //! [`parse`] (`openapiv3` types) → [`lower`] (the [`ir`], names from
-//! [`naming`]) → [`emit`] (Rust source) → [`write`] (files, only when changed).
+//! [`naming`]) → [`emit`] (Rust source) → [`write`](mod@write) (files, only when changed).
 
 pub mod bundle;
 pub mod contract;
 pub mod diag;
 pub mod emit;
+pub mod fixtures;
 pub mod ir;
 pub mod load;
 pub mod lower;

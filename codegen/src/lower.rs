@@ -433,6 +433,12 @@ fn view(s: &Schema) -> View<'_> {
                     v.typ = Some("array");
                 } else if !v.enums.is_empty() && v.enums.iter().all(Value::is_string) {
                     v.typ = Some("string");
+                } else if !v.enums.is_empty() && v.enums.iter().all(|e| e.is_i64() || e.is_u64()) {
+                    v.typ = Some("integer");
+                } else if !v.enums.is_empty() && v.enums.iter().all(Value::is_number) {
+                    v.typ = Some("number");
+                } else if !v.enums.is_empty() && v.enums.iter().all(Value::is_boolean) {
+                    v.typ = Some("boolean");
                 }
             }
         }

@@ -88,7 +88,7 @@ pub fn type_name(raw: &str) -> String {
 const MAX_INLINE_NAME: usize = 48;
 
 /// [`type_name`] for an inline schema, kept short: past
-/// [`MAX_INLINE_NAME`] characters, the words in the middle go (the first word
+/// `MAX_INLINE_NAME` characters, the words in the middle go (the first word
 /// says where, the last ones say what).
 pub fn short_type_name(hint: &str) -> String {
     let full = type_name(hint);
@@ -182,8 +182,10 @@ pub fn unique_with(taken: &mut BTreeSet<String>, candidate: String, sep: &str) -
     if taken.insert(candidate.clone()) {
         return candidate;
     }
+    // `type_` + `_` + 2 would be `type__2`, which is not snake case.
+    let stem = if sep == "_" { candidate.trim_end_matches('_') } else { candidate.as_str() };
     (2..)
-        .map(|n| format!("{candidate}{sep}{n}"))
+        .map(|n| format!("{stem}{sep}{n}"))
         .find(|c| !taken.contains(c))
         .inspect(|c| {
             taken.insert(c.clone());
@@ -388,6 +390,8 @@ mod tests {
         let mut taken = BTreeSet::new();
         assert_eq!(unique_with(&mut taken, field_name("group"), "_"), "group");
         assert_eq!(unique_with(&mut taken, field_name("_group"), "_"), "group_2");
+        assert_eq!(unique_with(&mut taken, field_name("type"), "_"), "type_");
+        assert_eq!(unique_with(&mut taken, field_name("Type"), "_"), "type_2");
         let mut taken = BTreeSet::new();
         assert_eq!(unique(&mut taken, variant_name("ABC")), "Abc");
         assert_eq!(unique(&mut taken, variant_name("abc")), "Abc2");

@@ -20,6 +20,13 @@ struct Cli {
 enum Command {
     /// Generate a client crate from an OpenAPI 3.0/3.1 document.
     Generate(GenerateArgs),
+    /// Regenerate (or `--check`) the fixture crates in `tests/fixtures/`, one per
+    /// spec in `tests/specs/`.
+    Fixtures {
+        /// Write nothing; exit 1 naming stale files.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the wire contract the generator derives from a document.
     Contract {
         /// The OpenAPI document (YAML or JSON).
@@ -90,6 +97,25 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Generate(args) => generate(args),
+        Command::Fixtures { check } => {
+            let root = workspace_root();
+            let mut code = ExitCode::SUCCESS;
+            for (spec, name) in codegen::fixtures::FIXTURES {
+                let args = GenerateArgs {
+                    spec: Some(root.join("tests/specs").join(spec)),
+                    out: Some(root.join("tests/fixtures").join(name)),
+                    crate_name: format!("fixture-{name}"),
+                    check,
+                    tags: Vec::new(),
+                    operations: Vec::new(),
+                    skip_unsupported: false,
+                };
+                if generate(args) != ExitCode::SUCCESS {
+                    code = ExitCode::from(1);
+                }
+            }
+            code
+        }
         Command::Contract { spec } => {
             let spec = resolve_default(&spec);
             let label = spec.display().to_string();

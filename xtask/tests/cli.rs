@@ -236,3 +236,30 @@ fn the_published_spec_generates_a_crate_that_compiles() {
         .expect("run cargo");
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
 }
+
+#[test]
+fn selecting_operations_keeps_only_what_they_reach() {
+    let dir = tmp("select");
+    let o = xtask(&["generate", "--out", dir.to_str().unwrap(), "--operation", "getObservabilityDestination"]);
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stdout.contains(": 1 operations,"), "{stdout}");
+    let ops: Vec<String> = std::fs::read_dir(dir.join("src/operations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(ops.len(), 2, "mod.rs and the one operation: {ops:?}");
+    let types = std::fs::read_to_string(dir.join("src/types.rs")).unwrap();
+    assert!(types.contains("pub struct GetObservabilityDestinationResponse"));
+    assert!(
+        !types.contains("pub struct CreateObservabilityDestinationRequest"),
+        "types no kept operation reaches are left out"
+    );
+
+    let all = tmp("select-tag");
+    let o = xtask(&["generate", "--out", all.to_str().unwrap(), "--tag", "Observability"]);
+    assert!(text(&o).0.contains(": 5 operations, 65 types"), "{}", text(&o).0);
+    let none = tmp("select-none");
+    let o = xtask(&["generate", "--out", none.to_str().unwrap(), "--tag", "Nope"]);
+    assert!(text(&o).0.contains(": 0 operations, 0 types"), "{}", text(&o).0);
+}

@@ -105,10 +105,10 @@ fn model<'a>(api: &'a Api, op: &'a Operation) -> Model<'a> {
                 }
             }
             None => {
-                let setter = naming::unique_with(&mut taken, "body".into(), "_");
+                // `body` is reserved for exactly this: parameters never take it.
                 inputs.push(Input {
                     field: "body".into(),
-                    setter,
+                    setter: "body".into(),
                     kind: InputKind::Body(b),
                     required: true,
                     doc: b.doc.clone(),
@@ -499,7 +499,7 @@ pub fn emit(api: &Api, op: &Operation) -> TokenStream {
         quote!(req.server = ::std::option::Option::Some(#url);)
     });
     let no_auth = (!op.auth).then(|| quote!(req.auth = false;));
-    let arms = response_arms(op, &error);
+    let arms = response_arms(api, op, &error);
 
     let summary = op.summary.clone().or_else(|| op.description.clone()).unwrap_or_else(|| format!("`{}`", op.id));
     let mut text = super::docs::clean(&summary, api.doc_base.as_deref());
@@ -663,7 +663,7 @@ fn map_text(api: &Api, t: &TypeRef, stored: &TokenStream) -> TokenStream {
 /// The text of a scalar value `v` for a query string or header.
 fn to_text(api: &Api, t: &TypeRef, v: TokenStream) -> TokenStream {
     match t {
-        TypeRef::String => quote!(#v),
+        TypeRef::String => quote!(::std::string::ToString::to_string(&#v)),
         TypeRef::Named(id) if matches!(api.ty(*id).kind, TypeKind::Enum(_)) => {
             quote!(::std::string::ToString::to_string(#v.as_str()))
         }
@@ -740,7 +740,7 @@ fn status_pattern(s: &StatusMatch) -> TokenStream {
 
 /// `match status { … }` arms: the success statuses, each documented error,
 /// then everything else.
-fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream> {
+fn response_arms(api: &Api, op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream> {
     let mut arms = Vec::new();
     let mut ordered: Vec<&Response> = op.responses.iter().collect();
     // Exact codes before ranges before `default`.
@@ -754,11 +754,14 @@ fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream>
         let pat = status_pattern(&r.status);
         has_default |= r.status == StatusMatch::Default;
         if r.success {
-            let read = match r.body.as_ref().map(|b| b.kind) {
+            let read = match r.body.as_ref() {
                 None => quote!(crate::runtime::response::empty(raw)),
-                Some(BodyKind::Text) => quote!(crate::runtime::response::text(OPERATION, raw)),
-                Some(BodyKind::Binary) => quote!(crate::runtime::response::binary(raw)),
-                Some(_) => quote!(crate::runtime::response::json(OPERATION, raw)),
+                Some(b) if b.kind == BodyKind::Text => quote!(crate::runtime::response::text(OPERATION, raw)),
+                Some(b) if b.kind == BodyKind::Binary => quote!(crate::runtime::response::binary(raw)),
+                Some(b) => {
+                    let t = rust_type(api, &b.ty);
+                    quote!(crate::runtime::response::json::<#t, _>(OPERATION, raw))
+                }
             };
             arms.push(match (&op.output_enum, &r.variant) {
                 (Some(out), Some(v)) => {
@@ -835,10 +838,10 @@ fn message_expr(api: &Api, t: &TypeRef) -> Option<TokenStream> {
     let TypeRef::Named(id) = t else { return None };
     let TypeKind::Struct(s) = &api.ty(*id).kind else { return None };
     let direct = |s: &Struct, base: TokenStream| -> Option<TokenStream> {
-        let f = s
-            .fields
+        // `message` first; in problem details (RFC 9457) `detail` says more than `title`.
+        let f = ["message", "detail", "title"]
             .iter()
-            .find(|f| matches!(f.wire.as_str(), "message" | "detail" | "title") && f.ty == TypeRef::String)?;
+            .find_map(|w| s.fields.iter().find(|f| f.wire == *w && f.ty == TypeRef::String))?;
         let n = ident(&f.name);
         Some(match f.shape {
             FieldShape::Plain | FieldShape::Defaulted => quote!(#base.#n.as_str()),

@@ -228,7 +228,12 @@ impl CreateObservabilityDestination {
             .await
             .map_err(crate::runtime::response::send_error)?;
         match raw.status().as_u16() {
-            201 => crate::runtime::response::json(OPERATION, raw),
+            201 => {
+                crate::runtime::response::json::<
+                    crate::types::CreateObservabilityDestinationResponse,
+                    _,
+                >(OPERATION, raw)
+            }
             400 => {
                 ::std::result::Result::Err(
                     crate::runtime::response::error_json(

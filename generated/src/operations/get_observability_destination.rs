@@ -96,7 +96,12 @@ impl GetObservabilityDestination {
             .await
             .map_err(crate::runtime::response::send_error)?;
         match raw.status().as_u16() {
-            200 => crate::runtime::response::json(OPERATION, raw),
+            200 => {
+                crate::runtime::response::json::<
+                    crate::types::GetObservabilityDestinationResponse,
+                    _,
+                >(OPERATION, raw)
+            }
             401 => {
                 ::std::result::Result::Err(
                     crate::runtime::response::error_json(

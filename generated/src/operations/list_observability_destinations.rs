@@ -141,7 +141,12 @@ impl ListObservabilityDestinations {
             .await
             .map_err(crate::runtime::response::send_error)?;
         match raw.status().as_u16() {
-            200 => crate::runtime::response::json(OPERATION, raw),
+            200 => {
+                crate::runtime::response::json::<
+                    crate::types::ListObservabilityDestinationsResponse,
+                    _,
+                >(OPERATION, raw)
+            }
             400 => {
                 ::std::result::Result::Err(
                     crate::runtime::response::error_json(

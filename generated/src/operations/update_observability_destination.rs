@@ -206,7 +206,12 @@ impl UpdateObservabilityDestination {
             .await
             .map_err(crate::runtime::response::send_error)?;
         match raw.status().as_u16() {
-            200 => crate::runtime::response::json(OPERATION, raw),
+            200 => {
+                crate::runtime::response::json::<
+                    crate::types::UpdateObservabilityDestinationResponse,
+                    _,
+                >(OPERATION, raw)
+            }
             400 => {
                 ::std::result::Result::Err(
                     crate::runtime::response::error_json(
