@@ -163,8 +163,11 @@ pub fn generate(opts: &Options) -> Result<Generated, Diagnostics> {
         spec_label: opts.spec_label.clone(),
         skipped: skipped.iter().map(|s| format!("{}: {}", s.what, s.reason)).collect(),
     };
-    let files = emit::emit(&api, &emit_opts)
-        .map_err(|e| Diagnostics::from(Diagnostic::error("", e)).in_file(&opts.spec_label))?;
+    let tokens = emit::emit_tokens(&api, &emit_opts);
     timings.push(("emit", t.elapsed()));
+    let t = Instant::now();
+    let files = emit::format(tokens, &emit_opts)
+        .map_err(|e| Diagnostics::from(Diagnostic::error("", e)).in_file(&opts.spec_label))?;
+    timings.push(("format", t.elapsed()));
     Ok(Generated { api, files, notes, timings, skipped })
 }

@@ -62,6 +62,10 @@ struct GenerateArgs {
     /// the output and in the crate's docs) instead of failing.
     #[arg(long)]
     skip_unsupported: bool,
+    /// Also print, on stderr, a JSON line of stage timings, peak memory and
+    /// output size (for the corpus and the benchmarks).
+    #[arg(long)]
+    stats: bool,
 }
 
 fn main() -> ExitCode {
@@ -109,6 +113,7 @@ fn run(cli: Cli) -> ExitCode {
                     tags: Vec::new(),
                     operations: Vec::new(),
                     skip_unsupported: false,
+                    stats: false,
                 };
                 if generate(args) != ExitCode::SUCCESS {
                     code = ExitCode::from(1);
@@ -131,6 +136,12 @@ fn run(cli: Cli) -> ExitCode {
             }
         }
     }
+}
+
+/// The most memory this process has held (`VmHWM`), on Linux.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()
 }
 
 /// The workspace root: `cargo xtask` runs from anywhere in the tree.
@@ -175,6 +186,7 @@ fn generate(args: GenerateArgs) -> ExitCode {
     for s in &generated.skipped {
         eprintln!("skipped: {}: {} at #{}", s.what, s.reason, s.pointer);
     }
+    let write_start = Instant::now();
     let report = match codegen::write::write_all(&out, &generated.files, args.check) {
         Ok(r) => r,
         Err(e) => {
@@ -182,6 +194,24 @@ fn generate(args: GenerateArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.stats {
+        let mut fields: Vec<String> = generated
+            .timings
+            .iter()
+            .map(|(stage, d)| format!("\"{stage}_ms\":{:.3}", d.as_secs_f64() * 1000.0))
+            .collect();
+        fields.push(format!("\"write_ms\":{:.3}", write_start.elapsed().as_secs_f64() * 1000.0));
+        fields.push(format!("\"total_ms\":{:.3}", start.elapsed().as_secs_f64() * 1000.0));
+        fields.push(format!("\"peak_rss_kb\":{}", peak_rss_kb().unwrap_or(0)));
+        let bytes: usize = generated.files.iter().map(|f| f.contents.len()).sum();
+        let lines: usize = generated.files.iter().map(|f| f.contents.lines().count()).sum();
+        fields.push(format!("\"bytes_out\":{bytes}"));
+        fields.push(format!("\"lines_out\":{lines}"));
+        fields.push(format!("\"operations\":{}", generated.api.operations.len()));
+        fields.push(format!("\"types\":{}", generated.api.types.len()));
+        fields.push(format!("\"skipped\":{}", generated.skipped.len()));
+        eprintln!("stats: {{{}}}", fields.join(","));
+    }
     let ops = generated.api.operations.len();
     let types = generated.api.types.len();
     if args.check {
