@@ -68,6 +68,17 @@ mod params {
         let req = only(&server).await;
         assert_eq!((req.method.as_str(), req.url.path()), ("DELETE", "/api/no-operation-id/7"));
     }
+
+    #[tokio::test]
+    async fn a_query_string_in_the_path_key_and_a_path_item_ref() {
+        let (server, _) = http::serve(vec![Reply::raw(204, None, ""), Reply::raw(204, None, "")]).await;
+        let c = client(&server.uri());
+        c.search("a b").send().await.unwrap();
+        c.delete_things_alias_by_thing_id(8).send().await.unwrap();
+        let r = server.received_requests().await.unwrap();
+        assert_eq!((r[0].url.path(), r[0].url.query()), ("/api/search", Some("kind=full&q=a%20b")));
+        assert_eq!((r[1].method.as_str(), r[1].url.path()), ("DELETE", "/api/things-alias/8"));
+    }
 }
 
 mod bodies {
@@ -304,6 +315,33 @@ mod schemas {
         assert_eq!(z.either, Some(ZooEither::Bool(true)));
         let p = z.point.as_ref().unwrap();
         assert_eq!((p.x, p.y, p.z), (1.0, 2.0, Some(3.0)), "allOf merged across levels");
+    }
+
+    #[test]
+    fn mistakes_real_documents_make_still_parse() {
+        let m: Messy = serde_json::from_value(json!({
+            "ratio": 169,
+            "payment": {"type": "card", "last4": "4242"},
+            "vehicles": [{"type": "Car", "doors": 4}, {"type": "Bike", "gears": 21}, {"type": "Boat"}],
+            "order": [{"name": "a", "items": [{"name": "b"}]}],
+            "code": "x",
+            "flag": true
+        }))
+        .unwrap();
+        assert_eq!(m.ratio, Some(MessyRatio::V169), "a number where the document lists `169`");
+        let again: Messy = serde_json::from_value(json!({"ratio": "169"})).unwrap();
+        assert_eq!(again.ratio, Some(MessyRatio::V169), "and the string form");
+        assert_eq!(serde_json::to_value(MessyRatio::V43).unwrap(), "43");
+        assert!(matches!(&m.payment, Some(Payment::Card(c)) if c.last4 == "4242"));
+        let other: Messy = serde_json::from_value(json!({"payment": {"iban": "x"}})).unwrap();
+        assert!(matches!(&other.payment, Some(Payment::Json(v)) if v["iban"] == "x"), "the untyped member");
+        let v = m.vehicles.as_ref().unwrap();
+        assert!(matches!(&v[0], Vehicle::Car(c) if c.doors == Some(4)));
+        assert!(matches!(&v[1], Vehicle::Bike(b) if b.gears == Some(21)));
+        assert!(matches!(&v[2], Vehicle::Unknown(_)));
+        assert_eq!(m.order.as_ref().unwrap()[0].items.as_ref().unwrap()[0].name.as_deref(), Some("b"));
+        let back = serde_json::to_value(&m).unwrap();
+        assert_eq!(back["vehicles"][1], json!({"type": "Bike", "gears": 21}));
     }
 
     #[test]

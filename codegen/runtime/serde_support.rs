@@ -16,17 +16,54 @@ where
     D: Deserializer<'de>,
     T: for<'a> From<&'a str>,
 {
-    struct V<T>(PhantomData<T>);
-    impl<T: for<'a> From<&'a str>> Visitor<'_> for V<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-            Ok(T::from(v))
-        }
+    deserializer.deserialize_str(EnumVisitor(PhantomData, false))
+}
+
+/// Like [`deserialize_enum`], and numbers and booleans are read as the text
+/// they spell: for enums whose document lists `enum: [169]` under `type:
+/// string`, as servers then send either form.
+pub(crate) fn deserialize_enum_or_scalar<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    deserializer.deserialize_any(EnumVisitor(PhantomData, true))
+}
+
+struct EnumVisitor<T>(PhantomData<T>, bool);
+
+impl<T: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.1 { "a string, number or boolean" } else { "a string" })
     }
-    deserializer.deserialize_str(V(PhantomData))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::from(v))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+        if !self.1 {
+            return Err(E::invalid_type(de::Unexpected::Bool(v), &self));
+        }
+        Ok(T::from(if v { "true" } else { "false" }))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        if !self.1 {
+            return Err(E::invalid_type(de::Unexpected::Signed(v), &self));
+        }
+        Ok(T::from(v.to_string().as_str()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        if !self.1 {
+            return Err(E::invalid_type(de::Unexpected::Unsigned(v), &self));
+        }
+        Ok(T::from(v.to_string().as_str()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        if !self.1 {
+            return Err(E::invalid_type(de::Unexpected::Float(v), &self));
+        }
+        Ok(T::from(serde_json::Number::from_f64(v).map(|n| n.to_string()).unwrap_or_default().as_str()))
+    }
 }
 
 /// Reads a tagged-union member: the object and the value of its tag.
@@ -137,6 +174,13 @@ mod tests {
         assert_eq!(deserialize_enum::<_, Color>(&mut de).unwrap(), Color::Other("teal".into()));
         let mut de = serde_json::Deserializer::from_str("5");
         assert!(deserialize_enum::<_, Color>(&mut de).is_err());
+        // Where the document lists numbers, they are read as the text they spell.
+        let mut de = serde_json::Deserializer::from_str("5");
+        assert_eq!(deserialize_enum_or_scalar::<_, Color>(&mut de).unwrap(), Color::Other("5".into()));
+        let mut de = serde_json::Deserializer::from_str("true");
+        assert_eq!(deserialize_enum_or_scalar::<_, Color>(&mut de).unwrap(), Color::Other("true".into()));
+        let mut de = serde_json::Deserializer::from_str("[1]");
+        assert!(deserialize_enum_or_scalar::<_, Color>(&mut de).is_err());
     }
 
     #[test]

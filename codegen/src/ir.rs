@@ -229,6 +229,9 @@ pub struct StringEnum {
     pub variants: Vec<EnumVariant>,
     /// Name of the variant that keeps values the spec does not list.
     pub unknown_variant: String,
+    /// The document lists numbers or booleans (`enum: [169]` under `type:
+    /// string`): read those JSON values too, as the text they spell.
+    pub from_scalars: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

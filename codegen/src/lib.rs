@@ -156,18 +156,15 @@ fn run_stages(
 pub fn generate(opts: &Options) -> Result<Generated, Diagnostics> {
     let Loaded { api, notes, mut timings, skipped } =
         load_api_with(&opts.spec, &opts.spec_label, &opts.selection, opts.skip_unsupported)?;
-    let t = Instant::now();
     let emit_opts = EmitOptions {
         crate_name: opts.crate_name.clone(),
         crate_version: opts.crate_version.clone(),
         spec_label: opts.spec_label.clone(),
         skipped: skipped.iter().map(|s| format!("{}: {}", s.what, s.reason)).collect(),
     };
-    let tokens = emit::emit_tokens(&api, &emit_opts);
-    timings.push(("emit", t.elapsed()));
-    let t = Instant::now();
-    let files = emit::format(tokens, &emit_opts)
+    let (files, times) = emit::emit_and_format(&api, &emit_opts)
         .map_err(|e| Diagnostics::from(Diagnostic::error("", e)).in_file(&opts.spec_label))?;
-    timings.push(("format", t.elapsed()));
+    timings.push(("emit", times.emit));
+    timings.push(("format", times.format));
     Ok(Generated { api, files, notes, timings, skipped })
 }

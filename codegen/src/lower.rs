@@ -447,6 +447,12 @@ fn view(s: &Schema) -> View<'_> {
     v
 }
 
+/// A discriminator mapping's value as a reference: a bare name means a
+/// component schema.
+fn mapping_target(v: &str) -> String {
+    if v.starts_with('#') || v.contains('/') { v.to_owned() } else { format!("{SCHEMA_PREFIX}{v}") }
+}
+
 /// What a schema turns into.
 enum Class {
     /// A struct, enum or union: gets a name.
@@ -869,7 +875,15 @@ impl<'a> Lowering<'a> {
             Class::Named => {
                 let name = naming::unique(&mut self.taken, naming::short_type_name(hint));
                 let id = self.alloc(name, pointer);
-                self.build_named(id, s, pointer);
+                if self.inlining.is_empty() {
+                    self.build_named(id, s, pointer);
+                } else {
+                    // Inside an array or map component being expanded in place:
+                    // build later, so a field of this type that refers back to
+                    // the component finds its finished form (`Vec<Self>`).
+                    let schema = Some(Rc::new(s.clone()));
+                    self.queue.push_back(Pending { id, reference: None, schema, pointer: pointer.to_owned() });
+                }
                 Lowered { ty: Some(TypeRef::Named(id)), ..annotations(&s.schema_data, pointer) }
             }
         }
@@ -1040,10 +1054,19 @@ impl<'a> Lowering<'a> {
         } else if !v.one_of.is_empty() || !v.any_of.is_empty() {
             let (kw, members) = if v.one_of.is_empty() { ("anyOf", v.any_of) } else { ("oneOf", v.one_of) };
             match &s.schema_data.discriminator {
-                Some(d) if self.all_objects(members, pointer) => self.build_union(&name, d, members, pointer, kw),
-                Some(_) => {
-                    self.note(push_pointer(pointer, "discriminator"), "a member is not an object, so the discriminator cannot apply; the first member that parses is taken");
-                    self.build_untagged(&name, members, pointer, kw)
+                Some(d) => {
+                    match self.untaggable_member(d, members, pointer, kw) {
+                        None => self.build_union(&name, d, members, pointer, kw),
+                        Some(why) => {
+                            // Real documents put discriminators on unions they
+                            // cannot select; decoding by trying members still works.
+                            self.note(
+                            push_pointer(pointer, "discriminator"),
+                            format!("{why}, so the discriminator cannot select it; the first member that parses is taken"),
+                        );
+                            self.build_untagged(&name, members, pointer, kw)
+                        }
+                    }
                 }
                 None => self.build_untagged(&name, members, pointer, kw),
             }
@@ -1234,19 +1257,46 @@ impl<'a> Lowering<'a> {
         let mut taken = BTreeSet::new();
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
+        let (mut coerced, mut dropped) = (Vec::new(), Vec::new());
         for e in &v.enums {
-            let Some(wire) = e.as_str() else {
-                self.error(push_pointer(pointer, "enum"), format!("enum value `{e}` is not a string"));
-                continue;
+            // Documents write `type: string` with `enum: [169, 43]` or
+            // `[true]`; the values are taken as the strings they spell.
+            let wire = match e {
+                Value::String(s) => s.clone(),
+                Value::Number(_) | Value::Bool(_) => {
+                    coerced.push(e.to_string());
+                    e.to_string()
+                }
+                Value::Null => continue,
+                other => {
+                    dropped.push(other.to_string());
+                    continue;
+                }
             };
+            let wire = wire.as_str();
             if !seen.insert(wire.to_owned()) {
                 continue;
             }
             let name = naming::unique(&mut taken, naming::variant_name(wire));
             variants.push(EnumVariant { name, wire: wire.to_owned() });
         }
+        if !coerced.is_empty() {
+            self.note(
+                push_pointer(pointer, "enum"),
+                format!("values {} of a string enum are not strings; taken as strings", coerced.join(", ")),
+            );
+        }
+        if !dropped.is_empty() {
+            self.note(
+                push_pointer(pointer, "enum"),
+                format!(
+                    "values {} of a string enum are not strings; left out (kept as unknown values)",
+                    dropped.join(", ")
+                ),
+            );
+        }
         let unknown_variant = naming::unknown_variant(variants.iter().map(|v| v.name.as_str()));
-        StringEnum { variants, unknown_variant }
+        StringEnum { variants, unknown_variant, from_scalars: !coerced.is_empty() }
     }
 
     fn build_union(
@@ -1259,30 +1309,14 @@ impl<'a> Lowering<'a> {
     ) -> TypeKind {
         let tag = d.property_name.clone();
         // mapping: value → normalised reference
-        let mapping: Vec<(String, String)> = d
-            .mapping
-            .iter()
-            .map(|(k, v)| {
-                let r = if v.starts_with('#') || v.contains('/') { v.clone() } else { format!("{SCHEMA_PREFIX}{v}") };
-                (k.clone(), r)
-            })
-            .collect();
+        let mapping: Vec<(String, String)> = d.mapping.iter().map(|(k, v)| (k.clone(), mapping_target(v))).collect();
         let mut variants = Vec::new();
         let mut taken = BTreeSet::new();
         for (i, m) in members.iter().enumerate() {
             let mp = push_pointer(&push_pointer(pointer, kw), &i.to_string());
             let hint = format!("{type_name} variant {}", i + 1);
-            let resolved;
-            let (reference, target): (Option<String>, &Schema) = match m {
-                ReferenceOr::Reference { reference } => match self.resolve(reference, &mp) {
-                    Some((t, _)) => {
-                        resolved = t;
-                        (Some(reference.clone()), &resolved)
-                    }
-                    None => continue,
-                },
-                ReferenceOr::Item(s) => (None, s),
-            };
+            let Some((reference, target)) = self.member_target(m, &mp) else { continue };
+            let target = &target;
             if self.is_null_schema(SRef::from(m), &mp) {
                 continue;
             }
@@ -1331,22 +1365,49 @@ impl<'a> Lowering<'a> {
     }
 
     /// Whether every member of a union is an object schema (or `null`).
-    fn all_objects(&mut self, members: &[ReferenceOr<Schema>], pointer: &str) -> bool {
-        members.iter().all(|m| {
-            let resolved;
-            let ms: &Schema = match m {
-                ReferenceOr::Reference { reference } => match self.resolve(reference, pointer) {
-                    Some((t, _)) => {
-                        resolved = t;
-                        &resolved
-                    }
-                    None => return true,
-                },
-                ReferenceOr::Item(s) => s,
-            };
-            let v = view(ms);
-            matches!(v.typ, None | Some("object")) && v.items.is_none()
-        })
+    /// Why a discriminated union cannot be a tagged enum, if it cannot: a
+    /// member that is not an object, or whose tag value nothing tells.
+    fn untaggable_member(
+        &mut self,
+        d: &openapiv3::Discriminator,
+        members: &[ReferenceOr<Schema>],
+        pointer: &str,
+        kw: &str,
+    ) -> Option<String> {
+        for (i, m) in members.iter().enumerate() {
+            let mp = push_pointer(&push_pointer(pointer, kw), &i.to_string());
+            if self.is_null_schema(SRef::from(m), &mp) {
+                continue;
+            }
+            let Some((reference, target)) = self.member_target(m, &mp) else { continue };
+            let v = view(&target);
+            let object = matches!(v.typ, None | Some("object")) && v.items.is_none() && v.enums.is_empty();
+            if !object || !matches!(self.classify(&target, &mp), Class::Named) {
+                return Some(format!("member {i} is not an object with properties"));
+            }
+            let mapped = reference.as_ref().is_some_and(|r| d.mapping.values().any(|to| mapping_target(to) == *r));
+            if !mapped && reference.is_none() && self.tag_const(&target, &d.property_name, &mp).is_none() {
+                return Some(format!("member {i} has no `mapping` entry, name or single `{}` value", d.property_name));
+            }
+        }
+        None
+    }
+
+    /// A union member's schema, and the reference it names: `$ref` itself, or
+    /// `allOf: [$ref]` with only annotations beside it.
+    fn member_target(&mut self, m: &ReferenceOr<Schema>, pointer: &str) -> Option<(Option<String>, Schema)> {
+        let reference = match m {
+            ReferenceOr::Reference { reference } => reference.clone(),
+            ReferenceOr::Item(s) => {
+                let v = view(s);
+                match self.single_ref_all_of(&v) {
+                    Some(r) if v.properties.is_none() => r.to_owned(),
+                    _ => return Some((None, s.clone())),
+                }
+            }
+        };
+        let (target, _) = self.resolve(&reference, pointer)?;
+        Some((Some(reference), (*target).clone()))
     }
 
     /// The single value a member's tag property allows (`const`/one-value `enum`).

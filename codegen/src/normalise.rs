@@ -101,6 +101,8 @@ pub fn normalise(doc: &mut Value, diags: &mut Diagnostics) -> Option<SpecVersion
         diags.push(Diagnostic::error("/info", "missing `info` object"));
     }
 
+    inline_path_item_refs(root, diags);
+    strip_query_from_path_keys(root, diags);
     let mut w = Walker { diags };
     if let Some(Value::Object(paths)) = root.get_mut("paths") {
         for (path, item) in paths.iter_mut() {
@@ -111,6 +113,106 @@ pub fn normalise(doc: &mut Value, diags: &mut Diagnostics) -> Option<SpecVersion
         w.components(components);
     }
     Some(version)
+}
+
+/// A path item may be a `$ref` to another (`#/paths/~1other`, or
+/// `#/components/pathItems/X`, where external files are bundled): the
+/// referenced item is copied in place, with the referring item's own fields
+/// (summary, description) on top.
+fn inline_path_item_refs(root: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    let Some(Value::Object(paths)) = root.get("paths") else { return };
+    let referring: Vec<String> =
+        paths.iter().filter(|(_, v)| v.get("$ref").is_some_and(Value::is_string)).map(|(k, _)| k.clone()).collect();
+    for key in referring {
+        let ptr = push_pointer("/paths", &key);
+        let mut item = root["paths"][&key].clone();
+        let mut hops = 0;
+        while let Some(Value::String(r)) = item.get("$ref").cloned() {
+            hops += 1;
+            let target = r.strip_prefix('#').and_then(|p| pointer_value(root, p));
+            let Some(Value::Object(target)) = target.filter(|_| hops <= 16) else {
+                diags.push(Diagnostic::error(
+                    &ptr,
+                    format!("path item `$ref: {r}` does not resolve to a path item in this document"),
+                ));
+                item = Value::Null;
+                break;
+            };
+            let Value::Object(mut own) = item else { break };
+            own.remove("$ref");
+            let mut merged = target.clone();
+            merged.extend(own);
+            item = Value::Object(merged);
+        }
+        if let Some(Value::Object(paths)) = root.get_mut("paths") {
+            if item.is_null() {
+                // Rebuilt rather than removed from: the order of paths is the
+                // order of the generated operations.
+                *paths = std::mem::take(paths).into_iter().filter(|(k, _)| *k != key).collect();
+            } else {
+                paths.insert(key, item);
+            }
+        }
+    }
+}
+
+/// `root` at a JSON pointer (`/paths/~1a`).
+fn pointer_value<'v>(root: &'v Map<String, Value>, pointer: &str) -> Option<&'v Value> {
+    let mut tokens = crate::diag::pointer_tokens(pointer)?.into_iter();
+    let first = tokens.next()?;
+    tokens.try_fold(root.get(&first)?, |v, t| match v {
+        Value::Object(m) => m.get(&t),
+        Value::Array(a) => t.parse::<usize>().ok().and_then(|i| a.get(i)),
+        _ => None,
+    })
+}
+
+/// Some documents write query parameters into the path key
+/// (`/search?query={query}`). The templated pairs are dropped from the path
+/// (the parameters they name are sent as the operation declares them); fixed
+/// pairs (`?action=list`) stay and are sent as written.
+fn strip_query_from_path_keys(root: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    let Some(Value::Object(paths)) = root.get_mut("paths") else { return };
+    if !paths.keys().any(|k| k.contains('?')) {
+        return;
+    }
+    let methods_of = |v: &Value| -> Vec<&'static str> { METHODS.into_iter().filter(|m| v.get(*m).is_some()).collect() };
+    let original: std::collections::HashMap<String, Vec<&str>> =
+        paths.iter().filter(|(k, _)| !k.contains('?')).map(|(k, v)| (k.clone(), methods_of(v))).collect();
+    let mut out = Map::new();
+    for (key, item) in std::mem::take(paths) {
+        let Some((base, query)) = key.split_once('?') else {
+            merge_path_item(&mut out, key, item);
+            continue;
+        };
+        let fixed: Vec<&str> = query.split('&').filter(|pair| !pair.is_empty() && !pair.contains('{')).collect();
+        let new_key = if fixed.is_empty() { base.to_owned() } else { format!("{base}?{}", fixed.join("&")) };
+        let mine = methods_of(&item);
+        let taken_by = |methods: &[&str]| methods.iter().any(|m| mine.contains(m));
+        let clash = out.get(&new_key).is_some_and(|v| taken_by(&methods_of(v)))
+            || original.get(&new_key).is_some_and(|m| taken_by(m));
+        if new_key == key || clash {
+            // A clash is left as it is: the undeclared `{name}` is reported there.
+            merge_path_item(&mut out, key, item);
+            continue;
+        }
+        diags.push(Diagnostic::note(
+            push_pointer("/paths", &key),
+            format!("a path key holds a query string; the path is `{new_key}`, its parameters are sent as declared"),
+        ));
+        merge_path_item(&mut out, new_key, item);
+    }
+    *paths = out;
+}
+
+/// Adds a path item, merging its operations into an item already there.
+fn merge_path_item(paths: &mut Map<String, Value>, key: String, item: Value) {
+    match (paths.get_mut(&key), item) {
+        (Some(Value::Object(existing)), Value::Object(item)) => existing.extend(item),
+        (_, item) => {
+            paths.insert(key, item);
+        }
+    }
 }
 
 struct Walker<'a> {
@@ -221,6 +323,51 @@ impl Walker<'_> {
         }
     }
 
+    /// Keywords whose value has the wrong JSON type (`pattern: 0`,
+    /// `required: true` on a property, `minLength: "3"`) are left out with a
+    /// note: they only constrain values, and the rest of the schema stands.
+    fn keyword_types(&mut self, obj: &mut Map<String, Value>, ptr: &str) {
+        const STRINGS: [&str; 4] = ["pattern", "format", "title", "description"];
+        const COUNTS: [&str; 6] = ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"];
+        const NUMBERS: [&str; 3] = ["minimum", "maximum", "multipleOf"];
+        const FLAGS: [&str; 5] = ["nullable", "readOnly", "writeOnly", "deprecated", "uniqueItems"];
+        let mut wrong = Vec::new();
+        for (key, v) in obj.iter_mut() {
+            let ok = match key.as_str() {
+                k if STRINGS.contains(&k) => v.is_string(),
+                k if COUNTS.contains(&k) => v.is_u64(),
+                k if NUMBERS.contains(&k) => v.is_number(),
+                k if FLAGS.contains(&k) => match v.as_str() {
+                    Some(t @ ("true" | "false")) => {
+                        *v = Value::Bool(t == "true");
+                        true
+                    }
+                    _ => v.is_boolean(),
+                },
+                "required" => match v {
+                    Value::Array(items) => {
+                        items.retain(Value::is_string);
+                        true
+                    }
+                    _ => false,
+                },
+                "enum" => v.is_array(),
+                "properties" => v.is_object(),
+                _ => true,
+            };
+            if !ok {
+                wrong.push(key.clone());
+            }
+        }
+        for key in wrong {
+            let v = obj.remove(&key).expect("present");
+            self.diags.push(Diagnostic::note(
+                push_pointer(ptr, &key),
+                format!("`{key}: {}` has the wrong type for `{key}`; ignored", short_json(&v)),
+            ));
+        }
+    }
+
     /// Rewrites one schema and, recursively, the schemas inside it.
     fn schema(&mut self, s: &mut Value, ptr: &str) {
         // 3.1 allows `true` (anything) and `false` (nothing) as schemas.
@@ -253,6 +400,7 @@ impl Walker<'_> {
             return;
         }
 
+        self.keyword_types(obj, ptr);
         for kw in UNSUPPORTED_SCHEMA_KEYWORDS {
             if obj.contains_key(kw) {
                 self.diags.push(Diagnostic::error(
@@ -397,6 +545,15 @@ impl Walker<'_> {
     }
 }
 
+/// A value for a message, cut short.
+fn short_json(v: &Value) -> String {
+    let text = v.to_string();
+    match text.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
+    }
+}
+
 fn is_response_key(code: &str) -> bool {
     let b = code.as_bytes();
     code == "default"
@@ -448,6 +605,58 @@ mod tests {
         normalise(&mut doc, &mut d).unwrap();
         assert!(!d.has_errors(), "{d}");
         doc["components"]["schemas"]["S"].take()
+    }
+
+    fn norm_paths(paths: Value) -> (Value, Diagnostics) {
+        let mut doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths,
+            "components": {"pathItems": {"P": {"get": {"responses": {}}}}}});
+        let mut d = Diagnostics::default();
+        normalise(&mut doc, &mut d).unwrap();
+        (doc["paths"].take(), d)
+    }
+
+    #[test]
+    fn path_item_refs_are_copied_in_place() {
+        let (paths, d) = norm_paths(json!({
+            "/a": {"$ref": "#/paths/~1b", "summary": "mine"},
+            "/b": {"$ref": "#/components/pathItems/P"},
+            "/c": {"$ref": "#/paths/~1nowhere"},
+            "/d": {"post": {"responses": {}}}
+        }));
+        assert_eq!(paths["/a"], json!({"get": {"responses": {}}, "summary": "mine"}), "a chain of two");
+        assert_eq!(paths["/b"], json!({"get": {"responses": {}}}));
+        let keys: Vec<&String> = paths.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["/a", "/b", "/d"], "the unresolvable one goes, the order stays");
+        assert!(d.to_string().contains("#/paths/~1c") && d.to_string().contains("does not resolve"), "{d}");
+    }
+
+    #[test]
+    fn query_strings_leave_path_keys() {
+        let (paths, d) = norm_paths(json!({
+            "/s?q={q}": {"get": {"responses": {}}},
+            "/s": {"post": {"responses": {}}},
+            "/t?action=list&x={x}": {"get": {"responses": {}}},
+            "/u?a={a}": {"get": {"responses": {}}},
+            "/u": {"get": {"responses": {}}}
+        }));
+        let keys: Vec<&String> = paths.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["/s", "/t?action=list", "/u?a={a}", "/u"], "merged, fixed pairs kept, a clash left alone");
+        assert!(paths["/s"].get("get").is_some() && paths["/s"].get("post").is_some());
+        assert!(!d.has_errors(), "{d}");
+    }
+
+    #[test]
+    fn keywords_of_the_wrong_type_are_dropped_with_a_note() {
+        let mut doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"S": {"type": "string", "pattern": 0, "minLength": "3", "readOnly": "true",
+                "required": true, "description": "kept"}}}});
+        let mut d = Diagnostics::default();
+        normalise(&mut doc, &mut d).unwrap();
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"type": "string", "readOnly": true, "description": "kept"})
+        );
+        assert_eq!(d.notes().count(), 3, "{d:?}");
     }
 
     #[test]

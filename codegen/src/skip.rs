@@ -78,31 +78,48 @@ pub fn apply(doc: &mut Value, errors: &[&Diagnostic]) -> Vec<Skipped> {
             }
             continue;
         }
-        // Elsewhere: the innermost schema holding the problem becomes any JSON.
+        // Elsewhere: the innermost schema holding the problem becomes any
+        // JSON; if it already is (the problem is how its parent uses it, say
+        // a union member that must be an object), the schema holding it.
         let mut target = tokens.clone();
-        while let Some(last) = target.last() {
-            let is_keyword = SCHEMA_KEYWORDS.contains(&last.as_str())
-                && target.len() >= 2
-                && target[target.len() - 2] != "properties";
-            if is_keyword || get(doc, &target).is_none() {
-                target.pop();
-            } else {
+        loop {
+            while let Some(last) = target.last() {
+                let is_keyword = SCHEMA_KEYWORDS.contains(&last.as_str())
+                    && target.len() >= 2
+                    && target[target.len() - 2] != "properties";
+                if is_keyword || get(doc, &target).is_none() {
+                    target.pop();
+                } else {
+                    break;
+                }
+            }
+            // Never replace a whole section.
+            if target.len() < 3 || target.first().map(String::as_str) != Some("components") {
                 break;
             }
-        }
-        // Never replace a whole section.
-        if target.len() < 3 || target.first().map(String::as_str) != Some("components") {
-            continue;
-        }
-        let pointer = target.iter().fold(String::new(), |p, t| push_pointer(&p, t));
-        if let Some(slot) = get_mut(doc, &target)
-            && *slot != Value::Object(Default::default())
-        {
-            *slot = Value::Object(Default::default());
-            out.push(Skipped { what: format!("schema #{pointer} (typed as any JSON)"), pointer, reason });
+            let Some(slot) = get_mut(doc, &target) else { break };
+            if *slot != Value::Object(Default::default()) {
+                *slot = Value::Object(Default::default());
+                let pointer = target.iter().fold(String::new(), |p, t| push_pointer(&p, t));
+                out.push(Skipped { what: format!("schema #{pointer} (typed as any JSON)"), pointer, reason });
+                break;
+            }
+            parent_schema(&mut target);
         }
     }
     out
+}
+
+/// From a schema's pointer to the schema that holds it: past the property
+/// name and `properties`, the member index and `oneOf`, or `items`.
+fn parent_schema(tokens: &mut Vec<String>) {
+    const CONTAINERS: [&str; 8] =
+        ["properties", "patternProperties", "$defs", "definitions", "allOf", "oneOf", "anyOf", "prefixItems"];
+    tokens.pop();
+    let n = tokens.len();
+    if n >= 1 && CONTAINERS.contains(&tokens[n - 1].as_str()) && (n < 2 || tokens[n - 2] != "properties") {
+        tokens.pop();
+    }
 }
 
 fn get<'v>(v: &'v Value, tokens: &[String]) -> Option<&'v Value> {
@@ -143,6 +160,9 @@ mod tests {
         assert_eq!(skipped[1].pointer, "/components/schemas/S/properties/x");
         assert!(doc["paths"]["/a"].get("get").is_none() && doc["paths"]["/a"].get("post").is_some());
         assert_eq!(doc["components"]["schemas"]["S"]["properties"]["x"], json!({}));
-        assert!(apply(&mut doc, &refs).is_empty(), "nothing left to remove");
+        // The same problem again: the schema holding the emptied one goes.
+        let skipped = apply(&mut doc, &refs[1..]);
+        assert_eq!(skipped[0].pointer, "/components/schemas/S");
+        assert!(apply(&mut doc, &refs[1..]).is_empty(), "nothing left to remove");
     }
 }

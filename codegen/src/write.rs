@@ -64,6 +64,8 @@ pub fn write_all(out: &Path, files: &[OutFile], check: bool) -> io::Result<Write
 
 /// Files under `out` with the generated header that `files` does not name.
 fn leftover_files(out: &Path, files: &[OutFile]) -> io::Result<Vec<PathBuf>> {
+    // A set: crates of large documents have thousands of files.
+    let produced: std::collections::HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
     let mut found = Vec::new();
     let mut stack = vec![out.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -83,11 +85,13 @@ fn leftover_files(out: &Path, files: &[OutFile]) -> io::Result<Vec<PathBuf>> {
                 stack.push(path);
             } else if ty.is_file() {
                 let rel = path.strip_prefix(out).unwrap_or(&path);
-                if files.iter().any(|f| f.path == rel) {
+                if produced.contains(rel) {
                     continue;
                 }
-                let head =
-                    std::fs::read(&path).map(|b| b.iter().take(16).copied().collect::<Vec<u8>>()).unwrap_or_default();
+                let mut head = Vec::with_capacity(16);
+                if let Ok(f) = std::fs::File::open(&path) {
+                    let _ = io::Read::read_to_end(&mut io::Read::take(f, 16), &mut head);
+                }
                 if head.starts_with(b"// @generated") || head.starts_with(b"# @generated") {
                     found.push(path);
                 }

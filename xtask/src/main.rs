@@ -27,6 +27,19 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Generate and `cargo check` the public documents pinned in
+    /// `bench/corpus.toml` (downloads them; slow). Arguments go to the corpus
+    /// tool: `--only ID`, `--no-check`, `--report FILE`.
+    Corpus {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Run the benchmarks and write `docs/benchmarks.md` (slow). Arguments go
+    /// to the benchmark tool; `cargo xtask bench -- --help` lists them.
+    Bench {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Print the wire contract the generator derives from a document.
     Contract {
         /// The OpenAPI document (YAML or JSON).
@@ -47,7 +60,7 @@ struct GenerateArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     /// The Cargo package name of the generated crate.
-    #[arg(long, default_value = "openrouter-observability")]
+    #[arg(long, default_value = "openrouter-observability", value_parser = crate_name)]
     crate_name: String,
     /// Write nothing; exit 1 naming the files that differ from what the spec produces.
     #[arg(long)]
@@ -98,6 +111,38 @@ fn main() -> ExitCode {
     }
 }
 
+/// Cargo's rule for package names: ASCII letters, digits, `-` and `_`,
+/// starting with a letter.
+fn crate_name(name: &str) -> Result<String, String> {
+    let mut chars = name.chars();
+    let starts_well = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    if starts_well && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        Ok(name.to_owned())
+    } else {
+        Err("a crate name is ASCII letters, digits, `-` and `_`, starting with a letter".into())
+    }
+}
+
+/// Runs one of the measuring tools of `bench/` in release mode. They live in
+/// their own crate, outside the default members, so their dependencies never
+/// slow down `cargo test` or `cargo xtask generate`.
+fn run_tool(bin: &str, args: &[String]) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(workspace_root())
+        .args(["run", "--quiet", "--release", "--package", "bench", "--bin", bin, "--"])
+        .args(args)
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => ExitCode::from(s.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1)),
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Generate(args) => generate(args),
@@ -121,6 +166,8 @@ fn run(cli: Cli) -> ExitCode {
             }
             code
         }
+        Command::Corpus { args } => run_tool("corpus", &args),
+        Command::Bench { args } => run_tool("bench", &args),
         Command::Contract { spec } => {
             let spec = resolve_default(&spec);
             let label = spec.display().to_string();

@@ -263,3 +263,13 @@ fn selecting_operations_keeps_only_what_they_reach() {
     let o = xtask(&["generate", "--out", none.to_str().unwrap(), "--tag", "Nope"]);
     assert!(text(&o).0.contains(": 0 operations, 0 types"), "{}", text(&o).0);
 }
+
+#[test]
+fn invalid_crate_name_is_a_usage_error() {
+    let out = tmp("bad-crate-name");
+    let o = xtask(&["generate", "--out", out.to_str().unwrap(), "--crate-name", "petstore-3.1"]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("a crate name is ASCII letters"), "{stderr}");
+    assert!(std::fs::read_dir(&out).unwrap().next().is_none(), "nothing written");
+}

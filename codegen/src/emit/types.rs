@@ -10,20 +10,24 @@ use serde_json::Value;
 use super::{doc_attrs, doc_lines, ident, leaf_is_json, leaf_is_named, rust_type};
 use crate::ir::*;
 
-pub fn emit(api: &Api) -> TokenStream {
-    let mut order: Vec<usize> = (0..api.types.len()).collect();
-    order.sort_by(|a, b| api.types[*a].name.cmp(&api.types[*b].name));
-    let items = order.into_iter().map(|i| emit_type(api, TypeId(i)));
+/// A slice of `types.rs`: the types `ids` (in file order), with the module
+/// docs when it is the first slice.
+pub fn emit_part(api: &Api, first: bool, ids: &[TypeId]) -> TokenStream {
+    let items = ids.iter().map(|id| emit_type(api, *id));
+    let docs = first.then(|| {
+        quote! {
+            //! Every data type of the API: request and response bodies, enums and unions.
+            //!
+            //! Structs mirror the schemas property by property. A required property is a
+            //! plain field; an optional one is an `Option` that is left out when `None`;
+            //! a required property that may be `null` is an `Option` that is always sent;
+            //! in request bodies, an optional property that may be `null` is a
+            //! [`Tristate`](crate::primitives::Tristate). Enums and unions keep values
+            //! this description does not list, so a newer server never breaks parsing.
+        }
+    });
     quote! {
-        //! Every data type of the API: request and response bodies, enums and unions.
-        //!
-        //! Structs mirror the schemas property by property. A required property is a
-        //! plain field; an optional one is an `Option` that is left out when `None`;
-        //! a required property that may be `null` is an `Option` that is always sent;
-        //! in request bodies, an optional property that may be `null` is a
-        //! [`Tristate`](crate::primitives::Tristate). Enums and unions keep values
-        //! this description does not list, so a newer server never breaks parsing.
-
+        #docs
         #(#items)*
     }
 }
@@ -337,6 +341,8 @@ fn struct_new(api: &Api, t: &TypeDef, s: &Struct, additional_name: &str) -> Toke
 fn emit_enum(t: &TypeDef, e: &StringEnum, docs: TokenStream) -> TokenStream {
     let name = ident(&t.name);
     let unknown = ident(&e.unknown_variant);
+    let read =
+        if e.from_scalars { format_ident!("deserialize_enum_or_scalar") } else { format_ident!("deserialize_enum") };
     let variants = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let doc = format!(" `{}`", v.wire.replace('`', "'"));
@@ -420,7 +426,7 @@ fn emit_enum(t: &TypeDef, e: &StringEnum, docs: TokenStream) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::serde_support::deserialize_enum(deserializer)
+                crate::runtime::serde_support::#read(deserializer)
             }
         }
     }

@@ -759,8 +759,11 @@ fn url_for(core: &Core, req: &Request) -> Result<reqwest::Url, BuildError> {
         key = secret.expose().to_owned();
         query.push((name, &key));
     }
-    for (i, (k, v)) in query.iter().enumerate() {
-        text.push(if i == 0 { '?' } else { '&' });
+    // A path may carry fixed query pairs of its own (`/search?kind=full`).
+    let mut first = !req.path.contains('?');
+    for (k, v) in &query {
+        text.push(if first { '?' } else { '&' });
+        first = false;
         text.extend(percent_encoding::utf8_percent_encode(k, QUERY_KEY));
         text.push('=');
         text.extend(percent_encoding::utf8_percent_encode(v, COMPONENT));
