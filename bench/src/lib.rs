@@ -3,7 +3,10 @@
 //! peak memory, medians, and Markdown tables.
 
 pub mod fetch;
+pub mod handwritten;
 pub mod process;
+pub mod progenitor;
+pub mod server;
 pub mod table;
 
 use std::path::{Path, PathBuf};

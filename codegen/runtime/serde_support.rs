@@ -4,8 +4,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::Deserialize as _;
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde::ser::{Error as _, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -66,43 +65,117 @@ impl<T: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<T> {
     }
 }
 
-/// Reads a tagged-union member: the object and the value of its tag.
-pub(crate) fn read_tagged<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    tag: &'static str,
-) -> Result<(String, Map<String, Value>), D::Error> {
-    let object = Map::<String, Value>::deserialize(deserializer)?;
-    let value = match object.get(tag) {
-        Some(Value::String(s)) => s.clone(),
-        // Tags may be `true`/`false` or numbers; they match by their JSON text.
-        Some(v @ (Value::Bool(_) | Value::Number(_))) => v.to_string(),
-        Some(other) => {
-            return Err(de::Error::custom(format_args!("the `{tag}` property must be a string, found {other}")));
+/// A tagged union, as the generated code describes it to
+/// [`deserialize_union`].
+pub(crate) trait Members: Sized {
+    /// The property that selects the member.
+    const TAG: &'static str;
+    /// The tag values this description knows, each with whether its
+    /// member's struct keeps the tag as a field of its own.
+    const KNOWN: &'static [(&'static str, bool)];
+    /// Reads member `index` (of [`Members::KNOWN`]) from what `member` yields.
+    fn read<'de, D: Deserializer<'de>>(index: usize, member: D) -> Result<Self, D::Error>;
+    /// A member whose tag this description does not list.
+    fn unknown(member: crate::primitives::UnknownVariant) -> Self;
+}
+
+/// Reads a tagged union in one pass. The entries before the tag are held as
+/// JSON values; once the tag is known, the held entries and then the rest of
+/// the object stream into the member's struct, so nothing after the tag is
+/// buffered. A known tag whose payload does not fit is an error naming the
+/// tag, never silently an unknown member; an unknown tag keeps the whole
+/// object. Tags may be `true`/`false` or numbers: they match by their JSON
+/// text.
+pub(crate) fn deserialize_union<'de, D: Deserializer<'de>, U: Members>(deserializer: D) -> Result<U, D::Error> {
+    deserializer.deserialize_map(UnionVisitor(PhantomData))
+}
+
+struct UnionVisitor<U>(PhantomData<U>);
+
+impl<'de, U: Members> Visitor<'de> for UnionVisitor<U> {
+    type Value = U;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with a `{}` property", U::TAG)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<U, A::Error> {
+        let mut before: Vec<(String, Value)> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key != U::TAG {
+                before.push((key, map.next_value()?));
+                continue;
+            }
+            let tag_json: Value = map.next_value()?;
+            let text = match &tag_json {
+                Value::String(s) => s.clone(),
+                Value::Bool(_) | Value::Number(_) => tag_json.to_string(),
+                other => {
+                    return Err(de::Error::custom(format_args!(
+                        "the `{}` property must be a string, found {other}",
+                        U::TAG
+                    )));
+                }
+            };
+            let Some(index) = U::KNOWN.iter().position(|(known, _)| *known == text) else {
+                let mut raw = Map::with_capacity(before.len() + 8);
+                raw.extend(before);
+                raw.insert(key, tag_json);
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    raw.insert(k, v);
+                }
+                return Ok(U::unknown(crate::primitives::UnknownVariant::new(text, raw)));
+            };
+            let tag = U::KNOWN[index].1.then_some((key, tag_json));
+            let member = Member { held: before.into_iter().chain(tag), pending: None, rest: map };
+            return U::read(index, member)
+                .map_err(|e| de::Error::custom(format_args!("invalid `{}: {text}` member: {e}", U::TAG)));
         }
-        None => return Err(de::Error::missing_field(tag)),
-    };
-    Ok((value, object))
+        Err(de::Error::missing_field(U::TAG))
+    }
 }
 
-/// Reads a known member of a tagged union whose struct leaves the tag to the
-/// union. A payload that does not fit is an error naming the tag, never
-/// silently an unknown member.
-pub(crate) fn read_variant<T: DeserializeOwned, E: de::Error>(
-    mut object: Map<String, Value>,
-    tag: &str,
-    value: &str,
-) -> Result<T, E> {
-    object.remove(tag);
-    read_variant_with_tag(object, tag, value)
+/// The rest of a union's object as the member sees it: the held entries,
+/// then the entries still to come.
+struct Member<H, A> {
+    held: H,
+    pending: Option<Value>,
+    rest: A,
 }
 
-/// Like [`read_variant`], for a struct that has the tag as a field.
-pub(crate) fn read_variant_with_tag<T: DeserializeOwned, E: de::Error>(
-    object: Map<String, Value>,
-    tag: &str,
-    value: &str,
-) -> Result<T, E> {
-    T::deserialize(Value::Object(object)).map_err(|e| E::custom(format_args!("invalid `{tag}: {value}` member: {e}")))
+impl<'de, H: Iterator<Item = (String, Value)>, A: de::MapAccess<'de>> Deserializer<'de> for Member<H, A> {
+    type Error = A::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        visitor.visit_map(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de, H: Iterator<Item = (String, Value)>, A: de::MapAccess<'de>> de::MapAccess<'de> for Member<H, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        match self.held.next() {
+            Some((key, value)) => {
+                self.pending = Some(value);
+                seed.deserialize(de::value::StringDeserializer::<A::Error>::new(key)).map(Some)
+            }
+            None => self.rest.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<S: de::DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        match self.pending.take() {
+            Some(value) => seed.deserialize(value).map_err(de::Error::custom),
+            None => self.rest.next_value_seed(seed),
+        }
+    }
 }
 
 /// Writes a member of a tagged union with its tag first.
@@ -150,6 +223,7 @@ fn short(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     #[derive(Debug, PartialEq)]
     enum Color {
@@ -183,18 +257,73 @@ mod tests {
         assert!(deserialize_enum_or_scalar::<_, Color>(&mut de).is_err());
     }
 
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct A {
+        x: u8,
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct B {
+        kind: String,
+        y: Vec<u8>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum U {
+        A(A),
+        B(B),
+        Other(crate::primitives::UnknownVariant),
+    }
+
+    impl Members for U {
+        const TAG: &'static str = "kind";
+        const KNOWN: &'static [(&'static str, bool)] = &[("a", false), ("true", false), ("b", true)];
+        fn read<'de, D: Deserializer<'de>>(index: usize, member: D) -> Result<Self, D::Error> {
+            match index {
+                0 | 1 => A::deserialize(member).map(U::A),
+                _ => B::deserialize(member).map(U::B),
+            }
+        }
+        fn unknown(member: crate::primitives::UnknownVariant) -> Self {
+            U::Other(member)
+        }
+    }
+
+    fn union(text: &str) -> Result<U, String> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        deserialize_union::<_, U>(&mut de).map_err(|e| e.to_string())
+    }
+
     #[test]
-    fn tagged_reads_require_a_string_tag() {
-        let mut de = serde_json::Deserializer::from_str(r#"{"type": "a", "x": 1}"#);
-        let (tag, obj) = read_tagged(&mut de, "type").unwrap();
-        assert_eq!(tag, "a");
-        assert_eq!(obj["x"], 1);
-        let mut de = serde_json::Deserializer::from_str(r#"{"x": 1}"#);
-        assert!(read_tagged(&mut de, "type").unwrap_err().to_string().contains("missing field `type`"));
-        let mut de = serde_json::Deserializer::from_str(r#"{"type": true}"#);
-        assert_eq!(read_tagged(&mut de, "type").unwrap().0, "true");
-        let mut de = serde_json::Deserializer::from_str(r#"{"type": [1]}"#);
-        assert!(read_tagged(&mut de, "type").is_err());
+    fn unions_read_members_wherever_the_tag_is() {
+        assert_eq!(union(r#"{"kind": "a", "x": 1}"#).unwrap(), U::A(A { x: 1 }));
+        assert_eq!(union(r#"{"x": 2, "kind": "a"}"#).unwrap(), U::A(A { x: 2 }), "tag last");
+        assert_eq!(union(r#"{"kind": true, "x": 3}"#).unwrap(), U::A(A { x: 3 }), "a boolean tag");
+        assert_eq!(
+            union(r#"{"y": [1], "kind": "b", "z": null}"#).unwrap(),
+            U::B(B { kind: "b".into(), y: vec![1] }),
+            "a member that keeps its tag gets it"
+        );
+        // Also from a JSON value rather than text.
+        let v = serde_json::json!({"x": 4, "kind": "a"});
+        assert_eq!(deserialize_union::<_, U>(v).unwrap(), U::A(A { x: 4 }));
+    }
+
+    #[test]
+    fn unions_keep_unknown_members_whole_and_reject_bad_known_ones() {
+        let U::Other(o) = union(r#"{"x": 1, "kind": "c", "deep": {"a": [1]}}"#).unwrap() else { panic!() };
+        assert_eq!(o.tag(), "c");
+        assert_eq!(
+            serde_json::Value::Object(o.into_raw()),
+            serde_json::json!({"x": 1, "kind": "c", "deep": {"a": [1]}})
+        );
+        let err = union(r#"{"kind": "a", "x": "nope"}"#).unwrap_err();
+        assert!(err.contains("invalid `kind: a` member: invalid type: string"), "{err}");
+        let err = union(r#"{"x": 300, "kind": "a"}"#).unwrap_err();
+        assert!(err.contains("invalid `kind: a` member"), "{err}");
+        assert!(union(r#"{"x": 1}"#).unwrap_err().contains("missing field `kind`"));
+        assert!(union(r#"{"kind": [1]}"#).unwrap_err().contains("must be a string"));
+        assert!(union("[1]").is_err());
     }
 
     #[test]
@@ -218,16 +347,5 @@ mod tests {
         let mut out = Vec::new();
         write_tagged(&mut serde_json::Serializer::new(&mut out), "ok", Value::Bool(true), &A { x: 1 }).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), r#"{"ok":true,"x":1}"#, "a boolean tag stays a boolean");
-    }
-
-    #[test]
-    fn invalid_known_member_names_the_tag() {
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct A {
-            x: u8,
-        }
-        let err = read_variant::<A, serde_json::Error>(Map::new(), "type", "a").unwrap_err();
-        assert!(err.to_string().contains("invalid `type: a` member: missing field `x`"), "{err}");
     }
 }

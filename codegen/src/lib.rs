@@ -93,13 +93,25 @@ pub fn load_api_with(
     selection: &Selection,
     skip_unsupported: bool,
 ) -> Result<Loaded, Diagnostics> {
-    let mut timings = Vec::new();
     let t = Instant::now();
     let doc = load::load_file(spec, label)?;
     let mut tree = doc.value;
     let mut diags = Diagnostics::default();
     bundle::bundle(&mut tree, spec, &mut diags);
-    timings.push(("load", t.elapsed()));
+    lower_tree(tree, diags, t.elapsed(), label, selection, skip_unsupported)
+}
+
+/// The stages after loading, on a document tree with its external
+/// references already brought in.
+fn lower_tree(
+    mut tree: serde_json::Value,
+    mut diags: Diagnostics,
+    load_time: Duration,
+    label: &str,
+    selection: &Selection,
+    skip_unsupported: bool,
+) -> Result<Loaded, Diagnostics> {
+    let mut timings = vec![("load", load_time)];
     let mut skipped = Vec::new();
     // Each round removes at least one thing, so the rounds end.
     for _ in 0..64 {
@@ -154,8 +166,30 @@ fn run_stages(
 
 /// Runs the whole pipeline in memory.
 pub fn generate(opts: &Options) -> Result<Generated, Diagnostics> {
-    let Loaded { api, notes, mut timings, skipped } =
-        load_api_with(&opts.spec, &opts.spec_label, &opts.selection, opts.skip_unsupported)?;
+    let loaded = load_api_with(&opts.spec, &opts.spec_label, &opts.selection, opts.skip_unsupported)?;
+    emit_loaded(loaded, opts)
+}
+
+/// Runs the whole pipeline on a document given as text (YAML or JSON)
+/// rather than as a file; `opts.spec` is not read. A document given this way
+/// has no place on disk, so references to other files are not followed (they
+/// are reported as unresolvable). The fuzzer drives the generator here.
+pub fn generate_from_text(text: &str, opts: &Options) -> Result<Generated, Diagnostics> {
+    let t = Instant::now();
+    let tree = load::parse_text(text, false).map_err(|d| d.in_file(&opts.spec_label))?;
+    let loaded = lower_tree(
+        tree,
+        Diagnostics::default(),
+        t.elapsed(),
+        &opts.spec_label,
+        &opts.selection,
+        opts.skip_unsupported,
+    )?;
+    emit_loaded(loaded, opts)
+}
+
+fn emit_loaded(loaded: Loaded, opts: &Options) -> Result<Generated, Diagnostics> {
+    let Loaded { api, notes, mut timings, skipped } = loaded;
     let emit_opts = EmitOptions {
         crate_name: opts.crate_name.clone(),
         crate_version: opts.crate_version.clone(),

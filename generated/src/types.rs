@@ -1707,95 +1707,150 @@ impl ::serde::Serialize for ObservabilityDestination {
         }
     }
 }
+impl crate::runtime::serde_support::Members for ObservabilityDestination {
+    const TAG: &'static str = "type";
+    const KNOWN: &'static [(&'static str, bool)] = &[
+        ("arize", false),
+        ("braintrust", false),
+        ("clickhouse", false),
+        ("datadog", false),
+        ("grafana", false),
+        ("langfuse", false),
+        ("langsmith", false),
+        ("newrelic", false),
+        ("opik", false),
+        ("otel-collector", false),
+        ("posthog", false),
+        ("ramp", false),
+        ("s3", false),
+        ("sentry", false),
+        ("snowflake", false),
+        ("weave", false),
+        ("webhook", false),
+    ];
+    fn read<'de, D: ::serde::Deserializer<'de>>(
+        index: usize,
+        member: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match index {
+            0usize => {
+                <crate::types::ObservabilityArizeDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Arize)
+            }
+            1usize => {
+                <crate::types::ObservabilityBraintrustDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Braintrust)
+            }
+            2usize => {
+                <crate::types::ObservabilityClickhouseDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Clickhouse)
+            }
+            3usize => {
+                <crate::types::ObservabilityDatadogDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Datadog)
+            }
+            4usize => {
+                <crate::types::ObservabilityGrafanaDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Grafana)
+            }
+            5usize => {
+                <crate::types::ObservabilityLangfuseDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Langfuse)
+            }
+            6usize => {
+                <crate::types::ObservabilityLangsmithDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Langsmith)
+            }
+            7usize => {
+                <crate::types::ObservabilityNewrelicDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Newrelic)
+            }
+            8usize => {
+                <crate::types::ObservabilityOpikDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Opik)
+            }
+            9usize => {
+                <crate::types::ObservabilityOtelCollectorDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::OtelCollector)
+            }
+            10usize => {
+                <crate::types::ObservabilityPosthogDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Posthog)
+            }
+            11usize => {
+                <crate::types::ObservabilityRampDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Ramp)
+            }
+            12usize => {
+                <crate::types::ObservabilityS3Destination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::S3)
+            }
+            13usize => {
+                <crate::types::ObservabilitySentryDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Sentry)
+            }
+            14usize => {
+                <crate::types::ObservabilitySnowflakeDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Snowflake)
+            }
+            15usize => {
+                <crate::types::ObservabilityWeaveDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Weave)
+            }
+            16usize => {
+                <crate::types::ObservabilityWebhookDestination as ::serde::Deserialize>::deserialize(
+                        member,
+                    )
+                    .map(ObservabilityDestination::Webhook)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom("no such member"),
+                )
+            }
+        }
+    }
+    fn unknown(member: crate::primitives::UnknownVariant) -> Self {
+        ObservabilityDestination::Unknown(member)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ObservabilityDestination {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (value, object) = crate::runtime::serde_support::read_tagged(
-            deserializer,
-            "type",
-        )?;
-        match value.as_str() {
-            "arize" => {
-                crate::runtime::serde_support::read_variant(object, "type", "arize")
-                    .map(ObservabilityDestination::Arize)
-            }
-            "braintrust" => {
-                crate::runtime::serde_support::read_variant(object, "type", "braintrust")
-                    .map(ObservabilityDestination::Braintrust)
-            }
-            "clickhouse" => {
-                crate::runtime::serde_support::read_variant(object, "type", "clickhouse")
-                    .map(ObservabilityDestination::Clickhouse)
-            }
-            "datadog" => {
-                crate::runtime::serde_support::read_variant(object, "type", "datadog")
-                    .map(ObservabilityDestination::Datadog)
-            }
-            "grafana" => {
-                crate::runtime::serde_support::read_variant(object, "type", "grafana")
-                    .map(ObservabilityDestination::Grafana)
-            }
-            "langfuse" => {
-                crate::runtime::serde_support::read_variant(object, "type", "langfuse")
-                    .map(ObservabilityDestination::Langfuse)
-            }
-            "langsmith" => {
-                crate::runtime::serde_support::read_variant(object, "type", "langsmith")
-                    .map(ObservabilityDestination::Langsmith)
-            }
-            "newrelic" => {
-                crate::runtime::serde_support::read_variant(object, "type", "newrelic")
-                    .map(ObservabilityDestination::Newrelic)
-            }
-            "opik" => {
-                crate::runtime::serde_support::read_variant(object, "type", "opik")
-                    .map(ObservabilityDestination::Opik)
-            }
-            "otel-collector" => {
-                crate::runtime::serde_support::read_variant(
-                        object,
-                        "type",
-                        "otel-collector",
-                    )
-                    .map(ObservabilityDestination::OtelCollector)
-            }
-            "posthog" => {
-                crate::runtime::serde_support::read_variant(object, "type", "posthog")
-                    .map(ObservabilityDestination::Posthog)
-            }
-            "ramp" => {
-                crate::runtime::serde_support::read_variant(object, "type", "ramp")
-                    .map(ObservabilityDestination::Ramp)
-            }
-            "s3" => {
-                crate::runtime::serde_support::read_variant(object, "type", "s3")
-                    .map(ObservabilityDestination::S3)
-            }
-            "sentry" => {
-                crate::runtime::serde_support::read_variant(object, "type", "sentry")
-                    .map(ObservabilityDestination::Sentry)
-            }
-            "snowflake" => {
-                crate::runtime::serde_support::read_variant(object, "type", "snowflake")
-                    .map(ObservabilityDestination::Snowflake)
-            }
-            "weave" => {
-                crate::runtime::serde_support::read_variant(object, "type", "weave")
-                    .map(ObservabilityDestination::Weave)
-            }
-            "webhook" => {
-                crate::runtime::serde_support::read_variant(object, "type", "webhook")
-                    .map(ObservabilityDestination::Webhook)
-            }
-            _ => {
-                ::std::result::Result::Ok(
-                    ObservabilityDestination::Unknown(
-                        crate::primitives::UnknownVariant::new(value, object),
-                    ),
-                )
-            }
-        }
+        crate::runtime::serde_support::deserialize_union(deserializer)
     }
 }
 impl ::std::convert::From<crate::types::ObservabilityArizeDestination>

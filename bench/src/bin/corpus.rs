@@ -200,13 +200,13 @@ fn generate(
         return Ok(row);
     }
     row.generate = Some(done.wall);
-    row.peak_kb = Some(done.max_rss_kb);
     row.skipped = done.stderr.lines().filter_map(|l| l.strip_prefix("skipped: ")).map(str::to_owned).collect();
     if let Some(stats) = stats(&done.stderr) {
         let get = |k: &str| stats.get(k).and_then(serde_json::Value::as_u64);
         row.operations = get("operations");
         row.types = get("types");
         row.lines_out = get("lines_out");
+        row.peak_kb = get("peak_rss_kb");
     }
     Ok(row)
 }

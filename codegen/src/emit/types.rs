@@ -440,6 +440,7 @@ fn emit_union(api: &Api, t: &TypeDef, u: &TaggedUnion, docs: TokenStream) -> Tok
     let mut tags = Vec::new();
     let mut sers = Vec::new();
     let mut des = Vec::new();
+    let mut known = Vec::new();
     let mut uses: BTreeMap<TypeId, usize> = BTreeMap::new();
     for v in &u.variants {
         *uses.entry(v.ty).or_default() += 1;
@@ -462,9 +463,11 @@ fn emit_union(api: &Api, t: &TypeDef, u: &TaggedUnion, docs: TokenStream) -> Tok
         } else {
             quote!(#name::#vname(v) => ::serde::Serialize::serialize(v, serializer),)
         });
-        let read = if dropped { quote!(read_variant) } else { quote!(read_variant_with_tag) };
+        let index = des.len();
+        let keeps_tag = !dropped;
+        known.push(quote!((#value, #keeps_tag),));
         des.push(quote! {
-            #value => crate::runtime::serde_support::#read(object, #tag, #value).map(#name::#vname),
+            #index => <#inner as ::serde::Deserialize>::deserialize(member).map(#name::#vname),
         });
         if uses[&v.ty] == 1 {
             froms.push(quote! {
@@ -511,13 +514,25 @@ fn emit_union(api: &Api, t: &TypeDef, u: &TaggedUnion, docs: TokenStream) -> Tok
             }
         }
 
+        impl crate::runtime::serde_support::Members for #name {
+            const TAG: &'static str = #tag;
+            const KNOWN: &'static [(&'static str, bool)] = &[#(#known)*];
+
+            fn read<'de, D: ::serde::Deserializer<'de>>(index: usize, member: D) -> ::std::result::Result<Self, D::Error> {
+                match index {
+                    #(#des)*
+                    _ => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom("no such member")),
+                }
+            }
+
+            fn unknown(member: crate::primitives::UnknownVariant) -> Self {
+                #name::#unknown(member)
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let (value, object) = crate::runtime::serde_support::read_tagged(deserializer, #tag)?;
-                match value.as_str() {
-                    #(#des)*
-                    _ => ::std::result::Result::Ok(#name::#unknown(crate::primitives::UnknownVariant::new(value, object))),
-                }
+                crate::runtime::serde_support::deserialize_union(deserializer)
             }
         }
 
