@@ -574,7 +574,7 @@ pub fn emit(api: &Api, op: &Operation) -> TokenStream {
             async fn execute(self) -> ::std::result::Result<crate::Response<#output>, crate::Error<#error>> {
                 let core = ::std::sync::Arc::clone(self.client.core());
                 let mut req = crate::runtime::core::Request::new(OPERATION, ::reqwest::Method::#method, #template);
-                req.path = #path_expr;
+                #path_expr
                 #server
                 #no_auth
                 #(#query)*
@@ -612,9 +612,11 @@ fn param_default(api: &Api, p: &Param, d: &serde_json::Value) -> TokenStream {
 }
 
 /// The path with each parameter encoded as one segment.
+/// The statements that encode the path parameters, and the expression that
+/// puts them in the template (`format!("/a/{path_0}")`).
 fn path_expr(api: &Api, op: &Operation, m: &Model) -> TokenStream {
     let mut fmt = String::new();
-    let mut args = Vec::new();
+    let mut lets = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
@@ -628,7 +630,8 @@ fn path_expr(api: &Api, op: &Operation, m: &Model) -> TokenStream {
             Some(i) => {
                 let f = ident(&i.field);
                 let InputKind::Param(p) = i.kind else { unreachable!("a path parameter") };
-                fmt.push_str("{}");
+                let local = format_ident!("path_{}", lets.len());
+                fmt.push_str(&format!("{{{local}}}"));
                 let style = style_tokens(p.style);
                 let explode = p.explode;
                 let values = match &p.ty {
@@ -638,8 +641,9 @@ fn path_expr(api: &Api, op: &Operation, m: &Model) -> TokenStream {
                     }
                     _ => quote!(::std::slice::from_ref(&self.#f)),
                 };
-                args.push(quote! {
-                    crate::runtime::core::path_param(OPERATION, #wire, #values, #style, #explode).map_err(crate::Error::Build)?
+                lets.push(quote! {
+                    let #local = crate::runtime::core::path_param(OPERATION, #wire, #values, #style, #explode)
+                        .map_err(crate::Error::Build)?;
                 });
             }
             // Undeclared: the lowering reported it; keep the text.
@@ -648,7 +652,14 @@ fn path_expr(api: &Api, op: &Operation, m: &Model) -> TokenStream {
         rest = &rest[start + len + 1..];
     }
     fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    if args.is_empty() { quote!(::std::string::String::from(#fmt)) } else { quote!(::std::format!(#fmt #(, #args)*)) }
+    if lets.is_empty() {
+        quote!(req.path = ::std::string::String::from(#fmt);)
+    } else {
+        quote! {
+            #(#lets)*
+            req.path = ::std::format!(#fmt);
+        }
+    }
 }
 
 /// `stored.map(|v| text)`, or `stored` when the text is the value itself.

@@ -77,12 +77,15 @@ impl DeleteObservabilityDestination {
             ::reqwest::Method::DELETE,
             "/observability/destinations/{id}",
         );
-        req.path = ::std::format!(
-            "/observability/destinations/{}", crate
-            ::runtime::core::path_param(OPERATION, "id", ::std::slice::from_ref(& self
-            .id), crate ::runtime::core::Style::Simple, false).map_err(crate
-            ::Error::Build) ?
-        );
+        let path_0 = crate::runtime::core::path_param(
+                OPERATION,
+                "id",
+                ::std::slice::from_ref(&self.id),
+                crate::runtime::core::Style::Simple,
+                false,
+            )
+            .map_err(crate::Error::Build)?;
+        req.path = ::std::format!("/observability/destinations/{path_0}");
         req.header("HTTP-Referer", core.or_global("HTTP-Referer", self.http_referer));
         req.header(
             "X-OpenRouter-Title",
