@@ -9,6 +9,11 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+// The generator allocates millions of small token trees; mimalloc makes a
+// run about a quarter cheaper than the system allocator (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project tasks: generate the client crate from the OpenAPI description")]
 struct Cli {

@@ -73,7 +73,7 @@ type JobResult = Result<(String, Duration, Duration), String>;
 
 /// Types per slice of `types.rs`: small enough to spread over the cores,
 /// large enough that each slice is worth a task.
-const TYPES_PER_JOB: usize = 128;
+const TYPES_PER_JOB: usize = 16;
 
 /// The emit and format stages, run together file by file on every core:
 /// `proc_macro2` tokens cannot cross threads, so each worker emits and
