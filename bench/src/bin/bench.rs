@@ -37,6 +37,10 @@ struct Args {
     /// Where to write the report.
     #[arg(long, default_value = "docs/benchmarks.md")]
     out: PathBuf,
+    /// Also time the generator as built from this git revision, alternating
+    /// with the current one, for a before/after ratio.
+    #[arg(long)]
+    baseline_rev: Option<String>,
     /// Client operations to measure (for profiling one of them).
     #[arg(long, value_delimiter = ',', default_value = "get,list,create")]
     client_ops: Vec<String>,
@@ -96,7 +100,11 @@ fn run(args: &Args) -> Result<(), String> {
 
     if wants("generation") {
         eprintln!("bench: generation");
-        let (text, obs_wall) = generation(&xtask, &docs, &work, &mut summary)?;
+        let baseline = match &args.baseline_rev {
+            Some(rev) => Some((rev.clone(), build_baseline(&root, &work, rev)?)),
+            None => None,
+        };
+        let (text, obs_wall) = generation(&xtask, baseline.as_ref(), &docs, &work, &mut summary)?;
         report.push_str(&text);
         ours_obs_wall = obs_wall;
     }
@@ -203,7 +211,44 @@ fn generate_once(xtask: &Path, spec: &Path, out: &Path, scratch: &Path) -> Resul
 
 const STAGES: [&str; 6] = ["load", "normalise", "ir", "emit", "format", "write"];
 
-fn generation(xtask: &Path, docs: &[Doc], work: &Path, summary: &mut Summary) -> Result<(String, Option<f64>), String> {
+/// The release `xtask` of another revision, built from `git archive` in
+/// `target/bench/`.
+fn build_baseline(root: &Path, work: &Path, rev: &str) -> Result<PathBuf, String> {
+    let src = work.join(format!("baseline-{rev}"));
+    if !src.join("Cargo.toml").exists() {
+        std::fs::create_dir_all(&src).map_err(|e| e.to_string())?;
+        let archive = Command::new("git")
+            .current_dir(root)
+            .args(["archive", "--format=tar", rev])
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !archive.status.success() {
+            return Err(format!("git archive {rev}: {}", String::from_utf8_lossy(&archive.stderr)));
+        }
+        tar::Archive::new(archive.stdout.as_slice()).unpack(&src).map_err(|e| e.to_string())?;
+    }
+    eprintln!("bench: building the generator at {rev}");
+    let target = work.join("baseline-target");
+    let status = Command::new(bench::cargo())
+        .current_dir(&src)
+        .args(["build", "--quiet", "--release", "--package", "xtask"])
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("cannot build xtask at {rev}"));
+    }
+    Ok(target.join("release").join(format!("xtask{}", std::env::consts::EXE_SUFFIX)))
+}
+
+fn generation(
+    xtask: &Path,
+    baseline: Option<&(String, PathBuf)>,
+    docs: &[Doc],
+    work: &Path,
+    summary: &mut Summary,
+) -> Result<(String, Option<f64>), String> {
+    let mut before = Table::new(&["Document", ">Before", ">Now", ">Ratio", ">Peak memory before", ">Peak memory now"]);
     let mut table = Table::new(&[
         "Document",
         ">Size",
@@ -221,9 +266,27 @@ fn generation(xtask: &Path, docs: &[Doc], work: &Path, summary: &mut Summary) ->
     let mut obs_wall = None;
     for doc in docs {
         let size = std::fs::metadata(&doc.path).map(|m| m.len()).unwrap_or(0);
-        let runs: Vec<GenRun> = (0..doc.runs)
-            .map(|_| generate_once(xtask, &doc.path, &work.join("gen-out"), &work.join("scratch")))
-            .collect::<Result<_, _>>()?;
+        let mut runs = Vec::new();
+        let mut base_runs = Vec::new();
+        for _ in 0..doc.runs {
+            runs.push(generate_once(xtask, &doc.path, &work.join("gen-out"), &work.join("scratch"))?);
+            if let Some((_, b)) = baseline {
+                base_runs.push(generate_once(b, &doc.path, &work.join("gen-out"), &work.join("scratch"))?);
+            }
+        }
+        if !base_runs.is_empty() {
+            let b = median(&base_runs.iter().map(|r| r.wall).collect::<Vec<_>>());
+            let n = median(&runs.iter().map(|r| r.wall).collect::<Vec<_>>());
+            let mem = |rs: &[GenRun]| human_bytes(median(&rs.iter().map(|r| r.rss_kb as f64).collect::<Vec<_>>()) as u64 * 1024);
+            before.row(vec![
+                doc.label.to_owned(),
+                human_secs(b),
+                human_secs(n),
+                format!("{:.2}", n / b),
+                mem(&base_runs),
+                mem(&runs),
+            ]);
+        }
         let med = |f: &dyn Fn(&GenRun) -> f64| median(&runs.iter().map(f).collect::<Vec<_>>());
         let wall = med(&|r| r.wall);
         if obs_wall.is_none() {
@@ -245,11 +308,19 @@ fn generation(xtask: &Path, docs: &[Doc], work: &Path, summary: &mut Summary) ->
             if doc.label.starts_with("github") { "seconds, well under 2 GB" } else { "" },
         );
     }
+    let before_text = match baseline {
+        Some((rev, _)) => format!(
+            "\nBefore and after: the generator as of `{rev}` (`--baseline-rev`), alternating with this one, whole \
+             process.\n\n{}",
+            before.render()
+        ),
+        None => String::new(),
+    };
     let text = format!(
         "\n## 1. Generation\n\nRelease build of `cargo xtask generate --stats` as a whole process, into an empty \
          directory each run. Stage times come from the process itself; emit and format run together on every \
          core, file by file, and their wall time is split in proportion to their CPU time. Whole process is the \
-         wall time from spawn to exit; peak memory is the process's maximum resident set.\n\n{}",
+         wall time from spawn to exit; peak memory is the process's maximum resident set.\n\n{}{before_text}",
         table.render()
     );
     Ok((text, obs_wall))
@@ -337,12 +408,17 @@ fn against_progenitor(
 
 fn first_error(done: &Finished) -> String {
     let text = if done.stderr.trim().is_empty() { &done.stdout } else { &done.stderr };
-    let line = text
-        .lines()
-        .find(|l| l.contains("panicked") || l.to_lowercase().contains("error"))
-        .or_else(|| text.lines().find(|l| !l.trim().is_empty()))
-        .unwrap_or("no output");
-    let line = line.trim();
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let at = lines.iter().position(|l| l.contains("panicked") || l.to_lowercase().contains("error"));
+    let line = match at {
+        // A panic's message is on the line after "panicked at FILE:LINE:".
+        Some(i) if lines[i].contains("panicked") => {
+            format!("panicked: {}", lines.get(i + 1).copied().unwrap_or(""))
+        }
+        Some(i) => lines[i].to_owned(),
+        None => lines.first().copied().unwrap_or("no output").to_owned(),
+    };
+    let line = line.as_str();
     match line.char_indices().nth(110) {
         Some((i, _)) => format!("{}…", &line[..i]),
         None => line.to_owned(),
