@@ -115,7 +115,9 @@ fn lower_tree(
     let mut skipped = Vec::new();
     // Each round removes at least one thing, so the rounds end.
     for _ in 0..64 {
-        let round = run_stages(&tree, &diags, selection, &mut timings);
+        // The stages rewrite the tree; keep a copy only when a skip may need it.
+        let input = if skip_unsupported { tree.clone() } else { std::mem::take(&mut tree) };
+        let round = run_stages(input, &diags, selection, &mut timings);
         let errors: Vec<&Diagnostic> = match &round {
             Ok(_) => Vec::new(),
             Err(d) => d.errors().collect(),
@@ -139,13 +141,12 @@ fn lower_tree(
 
 /// normalise → parse → lower, on a copy of the tree.
 fn run_stages(
-    tree: &serde_json::Value,
+    mut value: serde_json::Value,
     earlier: &Diagnostics,
     selection: &Selection,
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let t = Instant::now();
-    let mut value = tree.clone();
     let mut diags = earlier.clone();
     let version = normalise::normalise(&mut value, &mut diags);
     timings.push(("normalise", t.elapsed()));

@@ -20,15 +20,20 @@ pub struct WriteReport {
 /// Writes `text` to `path` unless it already holds exactly that; in check
 /// mode only reports whether it does. Returns whether the file differed.
 pub fn ensure_file_contents(path: &Path, text: &str, check: bool) -> io::Result<bool> {
-    if let Ok(old) = std::fs::read(path)
-        && old == text.as_bytes()
-    {
+    if !check && let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    write_if_changed(path, text, check)
+}
+
+/// [`ensure_file_contents`] once the directory exists.
+fn write_if_changed(path: &Path, text: &str, check: bool) -> io::Result<bool> {
+    // Only a file of the same length can hold the same bytes.
+    let same_length = std::fs::metadata(path).is_ok_and(|m| m.len() == text.len() as u64);
+    if same_length && std::fs::read(path)? == text.as_bytes() {
         return Ok(false);
     }
     if !check {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         std::fs::write(path, text)?;
     }
     Ok(true)
@@ -38,9 +43,16 @@ pub fn ensure_file_contents(path: &Path, text: &str, check: bool) -> io::Result<
 /// produced (only files that carry the generated header).
 pub fn write_all(out: &Path, files: &[OutFile], check: bool) -> io::Result<WriteReport> {
     let mut report = WriteReport::default();
+    // Each directory once, rather than a `create_dir_all` per file.
+    if !check {
+        let dirs: std::collections::BTreeSet<PathBuf> =
+            files.iter().filter_map(|f| out.join(&f.path).parent().map(Path::to_path_buf)).collect();
+        for dir in dirs {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
     for f in files {
-        let path = out.join(&f.path);
-        if ensure_file_contents(&path, &f.contents, check)? {
+        if write_if_changed(&out.join(&f.path), &f.contents, check)? {
             if check {
                 report.stale.push(f.path.clone());
             } else {

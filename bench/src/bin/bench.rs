@@ -108,17 +108,19 @@ fn run(args: &Args) -> Result<(), String> {
         report.push_str(&text);
         ours_obs_wall = obs_wall;
     }
+    clean_retired();
     if wants("progenitor") {
         eprintln!("bench: progenitor");
         report.push_str(&against_progenitor(&xtask, &docs, &work, ours_obs_wall, &mut summary)?);
     }
+    clean_retired();
     if wants("compile") {
         eprintln!("bench: compile time");
         report.push_str(&compile_time(&xtask, &root, &work, scale(5), &mut summary)?);
     }
     if wants("client") {
         eprintln!("bench: client overhead");
-        report.push_str(&client_overhead(scale(15), &args.client_ops, &mut summary)?);
+        report.push_str(&client_overhead(scale(25), &args.client_ops, &mut summary)?);
     }
     if wants("decode") {
         eprintln!("bench: decoding");
@@ -129,6 +131,7 @@ fn run(args: &Args) -> Result<(), String> {
         report.push_str(&growth(&xtask, &root, &work, scale(11), &mut summary)?);
     }
 
+    clean_retired();
     let mut table = Table::new(&["Measure", ">Ours", ">Baseline", ">Ratio", "Target"]);
     for r in summary.rows {
         table.row(r.to_vec());
@@ -174,6 +177,8 @@ fn documents(root: &Path, scale: &dyn Fn(usize) -> usize) -> Result<Vec<Doc>, St
 
 /// One whole-process run of our generator into a fresh directory.
 struct GenRun {
+    /// Bytes of Rust under `src/`.
+    src_bytes: u64,
     wall: f64,
     rss_kb: u64,
     stages: BTreeMap<String, f64>,
@@ -182,8 +187,20 @@ struct GenRun {
     lines_out: u64,
 }
 
+/// Runs the generator into a directory under `work` that has never existed:
+/// writing right after deleting the same tree measures the file system's
+/// cleanup, not us. The directory is deleted later, between sections.
+fn generate_fresh(xtask: &Path, spec: &Path, work: &Path) -> Result<GenRun, String> {
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let out = work.join(format!("gen-out-{}-{n}", std::process::id()));
+    let run = generate_once(xtask, spec, &out, &work.join("scratch"));
+    RETIRED.lock().unwrap_or_else(|p| p.into_inner()).push(out);
+    run
+}
+
+/// One run of the generator into `out`.
 fn generate_once(xtask: &Path, spec: &Path, out: &Path, scratch: &Path) -> Result<GenRun, String> {
-    let _ = std::fs::remove_dir_all(out);
     let mut cmd = Command::new(xtask);
     cmd.arg("generate").arg("--spec").arg(spec).arg("--out").arg(out);
     cmd.args(["--crate-name", "bench-generated", "--stats"]);
@@ -199,7 +216,9 @@ fn generate_once(xtask: &Path, spec: &Path, out: &Path, scratch: &Path) -> Resul
         .filter(|(k, _)| k != "total")
         .collect();
     let get = |k: &str| stats.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let (_, src_bytes) = rust_size(&out.join("src"));
     Ok(GenRun {
+        src_bytes,
         wall: done.wall.as_secs_f64(),
         rss_kb: get("peak_rss_kb"),
         stages,
@@ -207,6 +226,15 @@ fn generate_once(xtask: &Path, spec: &Path, out: &Path, scratch: &Path) -> Resul
         bytes_out: get("bytes_out"),
         lines_out: get("lines_out"),
     })
+}
+
+/// Output directories of finished runs, deleted between sections.
+static RETIRED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn clean_retired() {
+    for dir in std::mem::take(&mut *RETIRED.lock().unwrap_or_else(|p| p.into_inner())) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 const STAGES: [&str; 6] = ["load", "normalise", "ir", "emit", "format", "write"];
@@ -269,15 +297,17 @@ fn generation(
         let mut runs = Vec::new();
         let mut base_runs = Vec::new();
         for _ in 0..doc.runs {
-            runs.push(generate_once(xtask, &doc.path, &work.join("gen-out"), &work.join("scratch"))?);
+            runs.push(generate_fresh(xtask, &doc.path, work)?);
             if let Some((_, b)) = baseline {
-                base_runs.push(generate_once(b, &doc.path, &work.join("gen-out"), &work.join("scratch"))?);
+                base_runs.push(generate_fresh(b, &doc.path, work)?);
             }
         }
         if !base_runs.is_empty() {
             let b = median(&base_runs.iter().map(|r| r.wall).collect::<Vec<_>>());
             let n = median(&runs.iter().map(|r| r.wall).collect::<Vec<_>>());
-            let mem = |rs: &[GenRun]| human_bytes(median(&rs.iter().map(|r| r.rss_kb as f64).collect::<Vec<_>>()) as u64 * 1024);
+            let mem = |rs: &[GenRun]| {
+                human_bytes(median(&rs.iter().map(|r| r.rss_kb as f64).collect::<Vec<_>>()) as u64 * 1024)
+            };
             before.row(vec![
                 doc.label.to_owned(),
                 human_secs(b),
@@ -346,15 +376,19 @@ fn against_progenitor(
     for doc in docs {
         let input = work.join("progenitor-input.json");
         let edits = bench::progenitor::prepare(&doc.path, &input)?;
-        let out = work.join("progenitor-out");
+        let mut out = PathBuf::new();
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         let mut failure = None;
         let mut ours_size = 0;
-        for _ in 0..doc.runs {
-            let g = generate_once(xtask, &doc.path, &work.join("gen-out"), &work.join("scratch"))?;
+        let mut our_bytes = 0;
+        for run in 0..doc.runs {
+            let g = generate_fresh(xtask, &doc.path, work)?;
             ours.push(g.wall);
             ours_size = g.lines_out;
-            let _ = std::fs::remove_dir_all(&out);
+            our_bytes = g.src_bytes;
+            // A directory that never existed, as for ours.
+            out = work.join(format!("progenitor-out-{}-{}-{run}", std::process::id(), theirs.len() + ours.len()));
+            RETIRED.lock().unwrap_or_else(|p| p.into_inner()).push(out.clone());
             let done = process::run(
                 bench::progenitor::command(&bin, &input, &out, "bench-progenitor"),
                 Duration::from_secs(600),
@@ -375,7 +409,6 @@ fn against_progenitor(
                 (human_secs(t), format!("{:.2}", ours_wall / t), format!("{lines} lines, {}", human_bytes(bytes)))
             }
         };
-        let (_, our_bytes) = rust_size(&work.join("gen-out/src"));
         table.row(vec![
             doc.label.to_owned(),
             human_secs(ours_wall),
@@ -554,6 +587,8 @@ fn client_overhead(rounds: usize, ops: &[String], summary: &mut Summary) -> Resu
     let config = serde_json::json!({"publicKey": "pk-lf-1", "secretKey": "sk-lf-1"});
     let create_body = handwritten::CreateRequest { config: &config, name: "Bench", kind: "langfuse" };
     let per_round = |op: &str| if op == "list" { 200 } else { 1000 };
+    // For profiling: run only the generated client (0) or the hand-written one (1).
+    let only: Option<usize> = std::env::var("BENCH_CLIENT_ONLY").ok().and_then(|v| v.parse().ok());
 
     let mut table = Table::new(&["Operation", ">Generated client", ">Hand-written", ">Ratio"]);
     for op in ops.iter().map(String::as_str) {
@@ -565,17 +600,28 @@ fn client_overhead(rounds: usize, ops: &[String], summary: &mut Summary) -> Resu
                 run_generated(&generated, op, id, &config).await?;
                 run_hand(&hand, op, id, &create_body).await?;
             }
-            for _ in 0..rounds {
-                let t = Instant::now();
-                for _ in 0..n {
-                    run_generated(&generated, op, id, &config).await?;
+            for round in 0..rounds {
+                // Alternate which goes first, so neither always runs on a warmer machine.
+                for side in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
+                    if only.is_some_and(|o| o != side) {
+                        continue;
+                    }
+                    let t = Instant::now();
+                    for _ in 0..n {
+                        if side == 0 {
+                            run_generated(&generated, op, id, &config).await?;
+                        } else {
+                            run_hand(&hand, op, id, &create_body).await?;
+                        }
+                    }
+                    let rate = n as f64 / t.elapsed().as_secs_f64();
+                    if side == 0 { ours.push(rate) } else { theirs.push(rate) }
                 }
-                ours.push(n as f64 / t.elapsed().as_secs_f64());
-                let t = Instant::now();
-                for _ in 0..n {
-                    run_hand(&hand, op, id, &create_body).await?;
-                }
-                theirs.push(n as f64 / t.elapsed().as_secs_f64());
+            }
+            if ours.is_empty() || theirs.is_empty() {
+                // Profiling one side only (`BENCH_CLIENT_ONLY`).
+                ours.push(f64::NAN);
+                theirs.push(f64::NAN);
             }
             Ok(())
         });
@@ -610,7 +656,7 @@ async fn run_generated(
     let n = match op {
         "get" => d.get(id).send().await.map_err(|e| e.to_string())?.data.tag().len(),
         "list" => d.list().limit(100).send().await.map_err(|e| e.to_string())?.items().len(),
-        _ => d.create(config.clone(), "Bench", "langfuse").send().await.map_err(|e| e.to_string())?.data.tag().len(),
+        _ => d.create(config, "Bench", "langfuse").send().await.map_err(|e| e.to_string())?.data.tag().len(),
     };
     std::hint::black_box(n);
     Ok(())
@@ -694,7 +740,7 @@ fn growth(xtask: &Path, root: &Path, work: &Path, runs: usize, summary: &mut Sum
     let mut sizes = vec![(0u64, 0u64, 0u64); factors.len()];
     for _ in 0..runs {
         for (i, input) in inputs.iter().enumerate() {
-            let g = generate_once(xtask, input, &work.join("gen-out"), &work.join("scratch"))?;
+            let g = generate_fresh(xtask, input, work)?;
             walls[i].push(g.wall);
             sizes[i] = (g.operations, g.lines_out, g.bytes_out);
         }

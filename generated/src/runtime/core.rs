@@ -568,7 +568,6 @@ pub(crate) async fn execute(core: &Arc<Core>, req: Request, opts: &CallOptions) 
     let timeout = opts.timeout.unwrap_or(core.timeout);
     let url = url_for(core, &req).map_err(SendError::Build)?;
     let headers = headers_for(core, &req, opts).map_err(SendError::Build)?;
-    let shown_url = format!("{}{}", url.origin().ascii_serialization(), url.path());
     let idempotent = retry::is_idempotent(&req.method);
     let start = Instant::now();
     let mut attempt: u32 = 0;
@@ -599,7 +598,9 @@ pub(crate) async fn execute(core: &Arc<Core>, req: Request, opts: &CallOptions) 
             SendError::Transport(TransportError {
                 kind,
                 operation: req.operation,
-                url: shown_url,
+                // Without the query, which may hold a credential; built only
+                // here, as formatting the origin costs more than it seems.
+                url: format!("{}{}", url.origin().ascii_serialization(), url.path()),
                 source,
                 attempts: attempt,
             })
