@@ -25,7 +25,7 @@ fn generation_is_deterministic() {
 fn fixture_crates_are_fresh() {
     for (spec, name) in codegen::fixtures::FIXTURES {
         let path = tests::root().join("tests/specs").join(spec);
-        let mut opts = codegen::Options::new(&path, path.display().to_string());
+        let mut opts = codegen::Options::new(&path, format!("tests/specs/{spec}"));
         opts.crate_name = format!("fixture-{name}");
         let generated = codegen::generate(&opts).unwrap_or_else(|d| panic!("{spec} does not generate:\n{d}"));
         let dir = tests::root().join("tests/fixtures").join(name);

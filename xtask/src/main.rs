@@ -209,7 +209,9 @@ fn generate(args: GenerateArgs) -> ExitCode {
     let start = Instant::now();
     let root = workspace_root();
     let (spec, label) = match &args.spec {
-        Some(s) => (s.clone(), s.display().to_string()),
+        // Inside the tree the header names the spec relative to the root, so the
+        // output does not depend on where the tree is checked out.
+        Some(s) => (s.clone(), s.strip_prefix(&root).unwrap_or(s).display().to_string()),
         None => (root.join(DEFAULT_SPEC), DEFAULT_SPEC.to_owned()),
     };
     let out = args.out.clone().unwrap_or_else(|| root.join("generated"));
