@@ -64,10 +64,11 @@ mod tests {
 
     #[test]
     fn exit_code_output_and_memory() {
-        let dir = std::env::temp_dir().join(format!("bench-process-{}", std::process::id()));
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "echo out; echo err >&2; exit 3"]);
-        let done = run(cmd, Duration::from_secs(30), &dir).unwrap();
+        let done = run(cmd, Duration::from_secs(30), dir).unwrap();
         assert_eq!(done.code, Some(3));
         assert!(!done.timed_out);
         assert_eq!(done.stdout, "out\n");
@@ -76,10 +77,11 @@ mod tests {
 
     #[test]
     fn deadline_kills() {
-        let dir = std::env::temp_dir().join(format!("bench-process-kill-{}", std::process::id()));
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
         let mut cmd = Command::new("sleep");
         cmd.arg("30");
-        let done = run(cmd, Duration::from_millis(100), &dir).unwrap();
+        let done = run(cmd, Duration::from_millis(100), dir).unwrap();
         assert!(done.timed_out);
         assert_eq!(done.code, None);
         assert!(done.wall < Duration::from_secs(10));

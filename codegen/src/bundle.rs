@@ -238,16 +238,17 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn dir(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("codegen-bundle-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(d.join("sub")).unwrap();
+    /// A fresh directory with a `sub/` folder, removed when the test ends.
+    fn dir(name: &str) -> tempfile::TempDir {
+        let d = tempfile::Builder::new().prefix(&format!("codegen-bundle-{name}-")).tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("sub")).unwrap();
         d
     }
 
     #[test]
     fn files_fragments_and_chains_are_brought_in() {
         let d = dir("chain");
+        let d = d.path();
         std::fs::write(
             d.join("pet.yaml"),
             "type: object\nproperties:\n  owner: {$ref: 'sub/people.yaml#/components/schemas/Person'}\n",
@@ -277,6 +278,7 @@ mod tests {
     #[test]
     fn missing_files_and_urls_are_errors_with_pointers() {
         let d = dir("missing");
+        let d = d.path();
         let mut doc = json!({"components": {"schemas": {"A": {"$ref": "nope.yaml#/X"}, "B": {"$ref": "https://example.com/s.json"}}}});
         let mut diags = Diagnostics::default();
         bundle(&mut doc, &d.join("main.yaml"), &mut diags);
@@ -291,6 +293,7 @@ mod tests {
     #[test]
     fn parameters_go_to_their_section() {
         let d = dir("params");
+        let d = d.path();
         std::fs::write(d.join("params.yaml"), "Limit: {name: limit, in: query, schema: {type: integer}}\n").unwrap();
         let mut doc =
             json!({"paths": {"/x": {"get": {"parameters": [{"$ref": "params.yaml#/Limit"}], "responses": {}}}}});

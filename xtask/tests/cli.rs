@@ -11,11 +11,9 @@ fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(root()).output().expect("run xtask")
 }
 
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory, removed when the test ends (pass or fail).
+fn tmp(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("xtask-cli-{name}-")).tempdir().unwrap()
 }
 
 fn text(o: &Output) -> (String, String) {
@@ -26,6 +24,7 @@ fn text(o: &Output) -> (String, String) {
 fn fails_with(spec: &Path, needles: &[&str]) {
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let out = tmp(&format!("bad-out-{}", N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+    let out = out.path();
     let o = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     let (stdout, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(2), "stdout: {stdout}\nstderr: {stderr}");
@@ -35,13 +34,15 @@ fn fails_with(spec: &Path, needles: &[&str]) {
     for bad in ["panicked", "RUST_BACKTRACE", "stack backtrace"] {
         assert!(!stderr.contains(bad), "{stderr}");
     }
-    assert!(std::fs::read_dir(&out).unwrap().next().is_none(), "nothing written");
+    assert!(std::fs::read_dir(out).unwrap().next().is_none(), "nothing written");
 }
 
 #[test]
 fn generate_prints_one_summary_line_and_is_deterministic() {
     let a = tmp("det-a");
+    let a = a.path();
     let b = tmp("det-b");
+    let b = b.path();
     for dir in [&a, &b] {
         let o = xtask(&["generate", "--out", dir.to_str().unwrap()]);
         let (stdout, stderr) = text(&o);
@@ -61,6 +62,7 @@ fn generate_prints_one_summary_line_and_is_deterministic() {
 #[test]
 fn check_mode_names_stale_files_and_writes_nothing() {
     let dir = tmp("check");
+    let dir = dir.path();
     assert!(xtask(&["generate", "--out", dir.to_str().unwrap()]).status.success());
     let o = xtask(&["generate", "--check", "--out", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
@@ -92,6 +94,7 @@ fn a_missing_file_is_reported() {
 #[test]
 fn a_yaml_syntax_error_has_line_and_column() {
     let dir = tmp("yaml");
+    let dir = dir.path();
     let spec = dir.join("bad.yaml");
     std::fs::write(&spec, "openapi: 3.1.0\ninfo:\n  title: t\n  version: [1\npaths: {}\n").unwrap();
     fails_with(&spec, &["bad.yaml:", "invalid YAML"]);
@@ -104,6 +107,7 @@ fn a_yaml_syntax_error_has_line_and_column() {
 #[test]
 fn a_json_syntax_error_has_line_and_column() {
     let dir = tmp("json");
+    let dir = dir.path();
     let spec = dir.join("bad.json");
     std::fs::write(&spec, "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\n}").unwrap();
     fails_with(&spec, &["bad.json:4:", "invalid JSON"]);
@@ -112,6 +116,7 @@ fn a_json_syntax_error_has_line_and_column() {
 #[test]
 fn an_unresolvable_ref_names_its_pointer() {
     let dir = tmp("ref");
+    let dir = dir.path();
     let spec = dir.join("ref.yaml");
     std::fs::write(
         &spec,
@@ -134,6 +139,7 @@ const UNSUPPORTED: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths
 #[test]
 fn unsupported_constructs_are_all_listed_with_pointers() {
     let dir = tmp("unsupported");
+    let dir = dir.path();
     let spec = dir.join("u.yaml");
     std::fs::write(&spec, UNSUPPORTED).unwrap();
     fails_with(
@@ -150,6 +156,7 @@ fn unsupported_constructs_are_all_listed_with_pointers() {
 #[test]
 fn skip_unsupported_generates_the_rest_and_lists_what_it_left_out() {
     let dir = tmp("skip");
+    let dir = dir.path();
     let spec = dir.join("u.yaml");
     std::fs::write(&spec, UNSUPPORTED).unwrap();
     let out = dir.join("crate");
@@ -176,6 +183,7 @@ fn skip_unsupported_generates_the_rest_and_lists_what_it_left_out() {
 #[test]
 fn external_references_are_brought_in() {
     let dir = tmp("external");
+    let dir = dir.path();
     std::fs::create_dir_all(dir.join("schemas")).unwrap();
     std::fs::write(
         dir.join("main.yaml"),
@@ -195,6 +203,7 @@ fn external_references_are_brought_in() {
 #[test]
 fn swagger_2_is_refused() {
     let dir = tmp("swagger");
+    let dir = dir.path();
     let spec = dir.join("s.json");
     std::fs::write(&spec, r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#).unwrap();
     fails_with(&spec, &["Swagger 2.0"]);
@@ -209,6 +218,7 @@ fn the_published_spec_generates_a_crate_that_compiles() {
         return;
     }
     let dir = tmp("published");
+    let dir = dir.path();
     let crate_dir = dir.join("published-client");
     let o = xtask(&[
         "generate",
@@ -240,6 +250,7 @@ fn the_published_spec_generates_a_crate_that_compiles() {
 #[test]
 fn selecting_operations_keeps_only_what_they_reach() {
     let dir = tmp("select");
+    let dir = dir.path();
     let o = xtask(&["generate", "--out", dir.to_str().unwrap(), "--operation", "getObservabilityDestination"]);
     let (stdout, stderr) = text(&o);
     assert!(o.status.success(), "{stderr}");
@@ -257,9 +268,12 @@ fn selecting_operations_keeps_only_what_they_reach() {
     );
 
     let all = tmp("select-tag");
+
+    let all = all.path();
     let o = xtask(&["generate", "--out", all.to_str().unwrap(), "--tag", "Observability"]);
     assert!(text(&o).0.contains(": 5 operations, 65 types"), "{}", text(&o).0);
     let none = tmp("select-none");
+    let none = none.path();
     let o = xtask(&["generate", "--out", none.to_str().unwrap(), "--tag", "Nope"]);
     assert!(text(&o).0.contains(": 0 operations, 0 types"), "{}", text(&o).0);
 }
@@ -267,9 +281,10 @@ fn selecting_operations_keeps_only_what_they_reach() {
 #[test]
 fn invalid_crate_name_is_a_usage_error() {
     let out = tmp("bad-crate-name");
+    let out = out.path();
     let o = xtask(&["generate", "--out", out.to_str().unwrap(), "--crate-name", "petstore-3.1"]);
     let (_, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("a crate name is ASCII letters"), "{stderr}");
-    assert!(std::fs::read_dir(&out).unwrap().next().is_none(), "nothing written");
+    assert!(std::fs::read_dir(out).unwrap().next().is_none(), "nothing written");
 }

@@ -818,8 +818,8 @@ mod tests {
     fn multiplied_specs_generate_n_times_the_operations() {
         let spec = bench::root().join("spec/openrouter-observability.yaml");
         let base = codegen::load::load_file(&spec, "spec").unwrap().value;
-        let dir = std::env::temp_dir().join(format!("bench-growth-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
         let path = dir.join("x3.json");
         std::fs::write(&path, serde_json::to_vec(&multiply(&base, 3)).unwrap()).unwrap();
         let g = codegen::generate(&codegen::Options::new(&path, "x3")).unwrap();
