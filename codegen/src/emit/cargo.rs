@@ -30,7 +30,7 @@ rustls = {{ version = "0.23", default-features = false }}
 serde = {{ version = "1.0.200", features = ["derive"] }}
 serde_json = {{ version = "1.0.120", features = ["preserve_order"] }}
 tokio = {{ version = "1", features = ["time"] }}
-tracing = "0.1"
+tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 uuid = {{ version = "1.10", features = ["serde"] }}
 "#,
         spec = opts.spec_label,

@@ -567,7 +567,9 @@ pub(crate) async fn execute(core: &Arc<Core>, req: Request, opts: &CallOptions) 
     let retry = opts.retry.as_ref().unwrap_or(&core.retry);
     let timeout = opts.timeout.unwrap_or(core.timeout);
     let url = url_for(core, &req).map_err(SendError::Build)?;
-    let headers = headers_for(core, &req, opts).map_err(SendError::Build)?;
+    // Built once and moved into the first attempt; a retry builds them again
+    // (rare, and cheaper than cloning them for every call).
+    let mut headers = Some(headers_for(core, &req, opts).map_err(SendError::Build)?);
     let idempotent = retry::is_idempotent(&req.method);
     let start = Instant::now();
     let mut attempt: u32 = 0;
@@ -581,18 +583,26 @@ pub(crate) async fn execute(core: &Arc<Core>, req: Request, opts: &CallOptions) 
             attempt,
             status = tracing::field::Empty,
         );
-        let result = send_once(core, &req, &headers, url.clone(), timeout).instrument(span.clone()).await;
-        let (outcome, wait_hint) = match &result {
-            Ok(raw) => (retry::status_outcome(raw.status), retry::retry_after(&raw.headers, SystemTime::now())),
-            Err((outcome, _, _)) => (*outcome, None),
+        let headers = match headers.take() {
+            Some(h) => h,
+            None => headers_for(core, &req, opts).map_err(SendError::Build)?,
         };
-        let more = attempt < retry.max_attempts && retry::should_retry(retry, outcome, idempotent);
-        let wait =
-            wait_hint.map(|w| w.min(retry.max_retry_after)).unwrap_or_else(|| retry.wait(attempt - 1, fastrand::f64()));
-        if more && start.elapsed() + wait <= retry.max_elapsed {
-            tracing::debug!(parent: &span, ?outcome, wait_ms = wait.as_millis() as u64, "retrying");
-            tokio::time::sleep(wait).await;
-            continue;
+        let result = send_once(core, &req, headers, url.clone(), timeout).instrument(span.clone()).await;
+        let outcome = match &result {
+            Ok(raw) => retry::status_outcome(raw.status),
+            Err((outcome, _, _)) => *outcome,
+        };
+        if attempt < retry.max_attempts && retry::should_retry(retry, outcome, idempotent) {
+            // Only a call that may be retried looks at `Retry-After` and the clock.
+            let wait_hint = result.as_ref().ok().and_then(|raw| retry::retry_after(&raw.headers, SystemTime::now()));
+            let wait = wait_hint
+                .map(|w| w.min(retry.max_retry_after))
+                .unwrap_or_else(|| retry.wait(attempt - 1, fastrand::f64()));
+            if start.elapsed() + wait <= retry.max_elapsed {
+                tracing::debug!(parent: &span, ?outcome, wait_ms = wait.as_millis() as u64, "retrying");
+                tokio::time::sleep(wait).await;
+                continue;
+            }
         }
         return result.map_err(|(_, kind, source)| {
             SendError::Transport(TransportError {
@@ -613,25 +623,26 @@ type AttemptError = (Outcome, TransportErrorKind, Box<dyn std::error::Error + Se
 async fn send_once(
     core: &Core,
     req: &Request,
-    headers: &HeaderMap,
+    headers: HeaderMap,
     url: reqwest::Url,
     timeout: Option<Duration>,
 ) -> Result<RawResponse, AttemptError> {
-    let mut builder = core.http.request(req.method.clone(), url).headers(headers.clone());
-    if let Some(t) = timeout {
-        builder = builder.timeout(t);
-    }
+    // A `reqwest::Request` filled in directly: a `RequestBuilder` would copy
+    // the headers into a map of its own one by one.
+    let mut request = reqwest::Request::new(req.method.clone(), url);
+    *request.headers_mut() = headers;
+    *request.timeout_mut() = timeout;
     if let Some((_, bytes)) = &req.body {
         if core.log_bodies {
             tracing::debug!(body = %crate::runtime::error::snippet(bytes), "request body");
         }
-        builder = builder.body(bytes.clone());
+        *request.body_mut() = Some(bytes.clone().into());
     }
     tracing::debug!("sending");
-    let response = builder.send().await.map_err(classify)?;
+    let mut response = core.http.execute(request).await.map_err(classify)?;
     let status: StatusCode = response.status();
     tracing::Span::current().record("status", status.as_u16());
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await.map_err(classify)?;
     tracing::debug!(status = status.as_u16(), bytes = body.len(), "received");
     if core.log_bodies {
