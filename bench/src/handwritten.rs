@@ -109,12 +109,34 @@ pub struct S3Config {
     pub headers: Option<std::collections::BTreeMap<String, String>>,
 }
 
+/// The body of a create, with the defaults the official SDK sends (and so
+/// the generated client too): both clients send the same bytes.
 #[derive(Serialize)]
 pub struct CreateRequest<'a> {
     pub config: &'a serde_json::Value,
     pub name: &'a str,
     #[serde(rename = "type")]
     pub kind: &'a str,
+    pub broadcast_generation_cost: bool,
+    pub broadcast_generation_identity: bool,
+    pub broadcast_generation_request_context: bool,
+    pub enabled: bool,
+    pub privacy_mode: bool,
+}
+
+impl<'a> CreateRequest<'a> {
+    pub fn new(config: &'a serde_json::Value, name: &'a str, kind: &'a str) -> Self {
+        CreateRequest {
+            config,
+            name,
+            kind,
+            broadcast_generation_cost: false,
+            broadcast_generation_identity: false,
+            broadcast_generation_request_context: false,
+            enabled: true,
+            privacy_mode: false,
+        }
+    }
 }
 
 /// The hand-written client: a `reqwest::Client`, a base URL and a key.
@@ -139,6 +161,7 @@ impl Client {
             .http
             .get(format!("{}/observability/destinations/{id}", self.base))
             .header(reqwest::header::AUTHORIZATION, &self.auth)
+            .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await?;
         if r.status() != 200 {
@@ -152,6 +175,7 @@ impl Client {
             .http
             .get(format!("{}/observability/destinations?offset=0&limit={limit}", self.base))
             .header(reqwest::header::AUTHORIZATION, &self.auth)
+            .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await?;
         if r.status() != 200 {
@@ -165,6 +189,7 @@ impl Client {
             .http
             .post(format!("{}/observability/destinations", self.base))
             .header(reqwest::header::AUTHORIZATION, &self.auth)
+            .header(reqwest::header::ACCEPT, "application/json")
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(serde_json::to_vec(body)?)
             .send()

@@ -13,8 +13,33 @@ pub struct Canned {
     pub body: Arc<Vec<u8>>,
 }
 
-/// Picks the response for a request from its method and path.
-pub type Router = Arc<dyn Fn(&str, &str) -> Canned + Send + Sync>;
+/// A request as it arrived.
+pub struct Incoming<'a> {
+    pub method: &'a str,
+    /// Path and query, as sent.
+    pub target: &'a str,
+    /// The header lines, `name: value` each.
+    pub head: &'a str,
+    pub body: &'a [u8],
+}
+
+impl Incoming<'_> {
+    /// The path without the query.
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or("")
+    }
+
+    /// The header names, lower-cased and sorted.
+    pub fn header_names(&self) -> Vec<String> {
+        let mut names: Vec<String> =
+            self.head.split("\r\n").filter_map(|l| l.split_once(':')).map(|(k, _)| k.to_ascii_lowercase()).collect();
+        names.sort();
+        names
+    }
+}
+
+/// Picks the response for a request.
+pub type Router = Arc<dyn Fn(&Incoming<'_>) -> Canned + Send + Sync>;
 
 /// A running server; it stops with the process.
 pub struct Server {
@@ -56,11 +81,12 @@ async fn connection(mut stream: tokio::net::TcpStream, router: Router) {
             }
         };
         let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-        let mut lines = head.split("\r\n");
-        let mut request_line = lines.next().unwrap_or("").split(' ');
-        let method = request_line.next().unwrap_or("").to_owned();
-        let target = request_line.next().unwrap_or("").to_owned();
-        let length: usize = lines
+        let (request_line, headers) = head.split_once("\r\n").unwrap_or((&head, ""));
+        let mut parts = request_line.split(' ');
+        let method = parts.next().unwrap_or("");
+        let target = parts.next().unwrap_or("");
+        let length: usize = headers
+            .split("\r\n")
             .filter_map(|l| l.split_once(':'))
             .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
             .and_then(|(_, v)| v.trim().parse().ok())
@@ -72,9 +98,8 @@ async fn connection(mut stream: tokio::net::TcpStream, router: Router) {
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
             }
         }
+        let canned = router(&Incoming { method, target, head: headers, body: &buf[head_end..head_end + length] });
         buf.drain(..head_end + length);
-        let path = target.split('?').next().unwrap_or("");
-        let canned = router(&method, path);
         out.clear();
         out.extend_from_slice(
             format!(
@@ -102,8 +127,8 @@ mod tests {
     #[test]
     fn serves_canned_responses_with_keep_alive() {
         let body = Arc::new(b"{\"ok\":true}".to_vec());
-        let server = start(Arc::new(move |method, path| Canned {
-            status: if method == "POST" && path == "/x" { 201 } else { 200 },
+        let server = start(Arc::new(move |r: &Incoming<'_>| Canned {
+            status: if r.method == "POST" && r.path() == "/x" && r.body == b"{}" { 201 } else { 200 },
             body: body.clone(),
         }));
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
