@@ -268,7 +268,6 @@ fn selecting_operations_keeps_only_what_they_reach() {
     );
 
     let all = tmp("select-tag");
-
     let all = all.path();
     let o = xtask(&["generate", "--out", all.to_str().unwrap(), "--tag", "Observability"]);
     assert!(text(&o).0.contains(": 5 operations, 65 types"), "{}", text(&o).0);
