@@ -51,6 +51,8 @@ pub fn lower(doc: &OpenAPI, raw: &Value, selection: &Selection) -> (Api, Diagnos
     api.globals = l.globals();
     api.retries = l.retries();
 
+    // Every tag and operationId there is, to report a selection that matches nothing.
+    let (mut all_tags, mut all_ids) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
     for (path, item) in doc.paths.paths.iter() {
         let ptr = push_pointer("/paths", path);
         let item = match item {
@@ -71,6 +73,8 @@ pub fn lower(doc: &OpenAPI, raw: &Value, selection: &Selection) -> (Api, Diagnos
             (Method::Trace, &item.trace),
         ] {
             let Some(op) = op else { continue };
+            all_tags.extend(op.tags.iter().map(String::as_str));
+            all_ids.extend(op.operation_id.as_deref());
             if !selection.is_all() {
                 let by_tag = op.tags.iter().any(|t| selection.tags.contains(t));
                 let by_id = op.operation_id.as_ref().is_some_and(|id| selection.operations.contains(id));
@@ -96,6 +100,25 @@ pub fn lower(doc: &OpenAPI, raw: &Value, selection: &Selection) -> (Api, Diagnos
                 api.operations.push(o);
             }
         }
+    }
+    let list = |set: &std::collections::BTreeSet<&str>| {
+        if set.is_empty() {
+            "none".to_owned()
+        } else {
+            set.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+        }
+    };
+    for tag in selection.tags.iter().filter(|t| !all_tags.contains(t.as_str())) {
+        l.diags.push(Diagnostic::error(
+            "/paths",
+            format!("`--tag {tag}` matches no operation; the document's tags: {}", list(&all_tags)),
+        ));
+    }
+    for id in selection.operations.iter().filter(|id| !all_ids.contains(id.as_str())) {
+        let near: std::collections::BTreeSet<&str> =
+            all_ids.iter().copied().filter(|a| a.eq_ignore_ascii_case(id) || a.contains(id.as_str())).collect();
+        let hint = if near.is_empty() { String::new() } else { format!("; did you mean {}?", list(&near)) };
+        l.diags.push(Diagnostic::error("/paths", format!("`--operation {id}` matches no operationId{hint}")));
     }
     if api.operations.is_empty() && selection.is_all() {
         // A document of types only: every component is wanted.

@@ -273,8 +273,24 @@ fn selecting_operations_keeps_only_what_they_reach() {
     assert!(text(&o).0.contains(": 5 operations, 65 types"), "{}", text(&o).0);
     let none = tmp("select-none");
     let none = none.path();
-    let o = xtask(&["generate", "--out", none.to_str().unwrap(), "--tag", "Nope"]);
-    assert!(text(&o).0.contains(": 0 operations, 0 types"), "{}", text(&o).0);
+    // A selection that matches nothing is a mistake, not an empty crate.
+    let o = xtask(&[
+        "generate",
+        "--out",
+        none.to_str().unwrap(),
+        "--tag",
+        "Nope",
+        "--operation",
+        "getobservabilitydestination",
+    ]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`--tag Nope` matches no operation; the document's tags: `Observability`"), "{stderr}");
+    assert!(
+        stderr.contains("`--operation getobservabilitydestination` matches no operationId; did you mean `getObservabilityDestination`?"),
+        "{stderr}"
+    );
+    assert!(std::fs::read_dir(none).unwrap().next().is_none(), "nothing written");
 }
 
 #[test]
