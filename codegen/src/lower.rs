@@ -156,7 +156,7 @@ fn name_operations(api: &mut Api, doc: &OpenAPI) {
     let mut modules = BTreeSet::new();
     let mut builders = BTreeSet::new();
     for op in &mut api.operations {
-        op.module = naming::unique_with(&mut modules, naming::field_name(&op.id), "_");
+        op.module = naming::unique_with(&mut modules, naming::module_name(&op.id), "_");
         op.builder = naming::unique(&mut builders, naming::type_name(&op.id));
         op.error_enum = format!("{}Error", op.builder);
         let mut variants = BTreeSet::from(["Unhandled".to_owned()]);

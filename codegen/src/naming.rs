@@ -146,6 +146,25 @@ pub fn field_name(raw: &str) -> String {
     name
 }
 
+/// Longest module name: the module is a file (`src/operations/NAME.rs`), and
+/// file systems refuse names over 255 bytes; long ones are unreadable anyway.
+const MAX_MODULE: usize = 96;
+
+/// `snake_case` module (and file) name for an operation. A name over
+/// [`MAX_MODULE`] bytes is cut at a word and ends with a hash of the whole
+/// name, so two long names that share a beginning stay apart.
+pub fn module_name(raw: &str) -> String {
+    let name = field_name(raw);
+    if name.len() <= MAX_MODULE {
+        return name;
+    }
+    // FNV-1a: stable across runs and platforms, unlike `DefaultHasher`.
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let keep = &name[..MAX_MODULE - 9];
+    let keep = keep.rfind('_').filter(|&i| i > MAX_MODULE / 2).map_or(keep, |i| &keep[..i]);
+    format!("{keep}_{:08x}", hash as u32)
+}
+
 /// Field names keep `+`/`-` before digits distinct too, but nothing else.
 fn spell_symbols_in_field(raw: &str) -> String {
     if raw.chars().any(|c| c.is_alphanumeric()) {
@@ -383,6 +402,18 @@ mod tests {
         assert_eq!(field_name("-1"), "minus_1");
         assert_eq!(field_name(""), "value");
         assert_eq!(field_name("$"), "dollar");
+    }
+
+    #[test]
+    fn long_module_names_are_cut_with_a_hash() {
+        let id = "identityGovernance.entitlementManagement.accessPackageAssignments.accessPackage.\
+                  accessPackageResourceRoleScopes.accessPackageResourceScope.GetAccessPackageResourceEnvironment";
+        let m = module_name(id);
+        assert!(m.len() <= MAX_MODULE, "{m}");
+        assert!(m.starts_with("identity_governance_entitlement_management_access_package_assignments_"), "{m}");
+        assert_eq!(m, module_name(id), "deterministic");
+        assert_ne!(m, module_name(&id.replace("GetAccess", "ListAccess")), "a shared beginning stays apart");
+        assert_eq!(module_name("listPets"), "list_pets");
     }
 
     #[test]

@@ -30,13 +30,18 @@ pub fn ensure_file_contents(path: &Path, text: &str, check: bool) -> io::Result<
 fn write_if_changed(path: &Path, text: &str, check: bool) -> io::Result<bool> {
     // Only a file of the same length can hold the same bytes.
     let same_length = std::fs::metadata(path).is_ok_and(|m| m.len() == text.len() as u64);
-    if same_length && std::fs::read(path)? == text.as_bytes() {
+    if same_length && std::fs::read(path).map_err(at(path))? == text.as_bytes() {
         return Ok(false);
     }
     if !check {
-        std::fs::write(path, text)?;
+        std::fs::write(path, text).map_err(at(path))?;
     }
     Ok(true)
+}
+
+/// Puts the path into an I/O error, which does not name it by itself.
+fn at(path: &Path) -> impl FnOnce(io::Error) -> io::Error + '_ {
+    move |e| io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
 /// Writes every file under `out`, and removes generated files no longer
@@ -48,7 +53,7 @@ pub fn write_all(out: &Path, files: &[OutFile], check: bool) -> io::Result<Write
         let dirs: std::collections::BTreeSet<PathBuf> =
             files.iter().filter_map(|f| out.join(&f.path).parent().map(Path::to_path_buf)).collect();
         for dir in dirs {
-            std::fs::create_dir_all(dir)?;
+            std::fs::create_dir_all(&dir).map_err(at(&dir))?;
         }
     }
     for f in files {
@@ -67,7 +72,7 @@ pub fn write_all(out: &Path, files: &[OutFile], check: bool) -> io::Result<Write
         if check {
             report.stale.push(rel);
         } else {
-            std::fs::remove_file(&extra)?;
+            std::fs::remove_file(&extra).map_err(at(&extra))?;
             report.removed.push(rel);
         }
     }
