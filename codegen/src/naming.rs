@@ -151,7 +151,7 @@ pub fn field_name(raw: &str) -> String {
 const MAX_MODULE: usize = 96;
 
 /// `snake_case` module (and file) name for an operation. A name over
-/// [`MAX_MODULE`] bytes is cut at a word and ends with a hash of the whole
+/// 96 bytes is cut at a word and ends with a hash of the whole
 /// name, so two long names that share a beginning stay apart.
 pub fn module_name(raw: &str) -> String {
     let name = field_name(raw);
