@@ -569,7 +569,7 @@ fn compile_time(xtask: &Path, root: &Path, work: &Path, runs: usize, summary: &m
 fn client_overhead(rounds: usize, ops: &[String], summary: &mut Summary) -> Result<String, String> {
     let one = Arc::new(serde_json::to_vec(&serde_json::json!({"data": handwritten::destination(0)})).unwrap());
     let page = Arc::new(handwritten::page(100));
-    // The last request of each kind, for checking that both clients send the same.
+    // Requests as the server saw them, while checking that both clients send the same.
     let seen: Arc<std::sync::Mutex<Vec<Seen>>> = Arc::default();
     let record = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let router: server::Router = {
