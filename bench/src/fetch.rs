@@ -149,6 +149,57 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Extracts every entry of `package` whose path `pick` accepts into
+/// `dir/sweep/<package>/`, once (a marker file remembers it). Returns the
+/// extracted files' paths inside the tarball and on disk, sorted.
+pub fn all_documents(
+    package: &Package,
+    dir: &Path,
+    pick: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, PathBuf)>, String> {
+    let root = dir.join("sweep").join(format!("{}-{}", package.name.replace(['@', '/'], "_"), package.version));
+    let marker = root.join(".complete");
+    if !marker.exists() {
+        let tarball = tarball(package, &dir.join("cache"))?;
+        let file = std::fs::File::open(&tarball).map_err(|e| format!("cannot open {}: {e}", tarball.display()))?;
+        let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+        let entries = archive.entries().map_err(|e| format!("{}: {e}", tarball.display()))?;
+        for entry in entries {
+            let mut entry = entry.map_err(|e| format!("{}: {e}", tarball.display()))?;
+            let path = entry.path().map_err(|e| format!("{}: {e}", tarball.display()))?.into_owned();
+            // Only plain relative paths: an entry must not land outside `root`.
+            let plain = path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !entry.header().entry_type().is_file() || !plain || !pick(&path.to_string_lossy()) {
+                continue;
+            }
+            let dest = root.join(&path);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            }
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).map_err(|e| format!("{}: {}: {e}", tarball.display(), path.display()))?;
+            std::fs::write(&dest, bytes).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+        }
+        std::fs::write(&marker, "").map_err(|e| format!("cannot write {}: {e}", marker.display()))?;
+    }
+    let mut found = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).map_err(|e| format!("cannot read {}: {e}", d.display()))? {
+            let path = entry.map_err(|e| format!("cannot read {}: {e}", d.display()))?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(&root)
+                && pick(&rel.to_string_lossy())
+            {
+                found.push((rel.to_string_lossy().into_owned(), path.clone()));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
 /// Copies the entries named in `wanted` out of a `.tgz` in one pass.
 fn extract(tarball: &Path, wanted: &[(&str, PathBuf)]) -> Result<(), String> {
     let file = std::fs::File::open(tarball).map_err(|e| format!("cannot open {}: {e}", tarball.display()))?;
@@ -186,6 +237,36 @@ mod tests {
             assert_eq!(p.sha256.len(), 64, "{}", p.name);
             assert!(p.url.starts_with("https://registry.npmjs.org/"), "{}", p.url);
         }
+    }
+
+    #[test]
+    fn a_whole_package_is_extracted_once_and_filtered() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut tgz = tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+        for (path, text) in [("package/api/a.json", "{}"), ("package/package.json", "{}"), ("package/README.md", "x")] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(text.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            tgz.append_data(&mut header, path, text.as_bytes()).unwrap();
+        }
+        let bytes = tgz.into_inner().unwrap().finish().unwrap();
+        let package = Package {
+            name: "@x/pkg".into(),
+            version: "1.0.0".into(),
+            url: "https://registry.npmjs.org/never-fetched".into(),
+            sha256: sha256_hex(&bytes),
+            origin: "test".into(),
+        };
+        std::fs::create_dir_all(dir.path().join("cache")).unwrap();
+        std::fs::write(dir.path().join("cache/_x_pkg-1.0.0.tgz"), &bytes).unwrap();
+        let pick = |p: &str| p.ends_with(".json") && !p.ends_with("/package.json");
+        let found = all_documents(&package, dir.path(), pick).unwrap();
+        assert_eq!(found.iter().map(|(rel, _)| rel.as_str()).collect::<Vec<_>>(), ["package/api/a.json"]);
+        assert_eq!(std::fs::read_to_string(&found[0].1).unwrap(), "{}");
+        // The second time reads what is on disk; the tarball is not needed.
+        std::fs::remove_file(dir.path().join("cache/_x_pkg-1.0.0.tgz")).unwrap();
+        assert_eq!(all_documents(&package, dir.path(), pick).unwrap(), found);
     }
 
     #[test]

@@ -4,6 +4,11 @@
 //!
 //! Each document is generated strictly first; when that ends in diagnostics
 //! it is generated again with `--skip-unsupported`, and the table counts both.
+//!
+//! `--sweep PACKAGE` instead generates every OpenAPI 3 document in one pinned
+//! package (the whole APIs.guru directory, for one), without `cargo check`,
+//! and reports the counts and every document that did not generate strictly
+//! in `docs/sweep.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -24,9 +29,12 @@ struct Args {
     /// Generate only; skip `cargo check`.
     #[arg(long)]
     no_check: bool,
-    /// Where to write the report.
-    #[arg(long, default_value = "docs/corpus.md")]
-    report: PathBuf,
+    /// Generate every OpenAPI 3 document in this pinned package instead (no `cargo check`).
+    #[arg(long, value_name = "PACKAGE", conflicts_with_all = ["only", "no_check"])]
+    sweep: Option<String>,
+    /// Where to write the report [default: docs/corpus.md, or docs/sweep.md with --sweep].
+    #[arg(long)]
+    report: Option<PathBuf>,
 }
 
 /// The generator gets this long per document before it counts as a hang.
@@ -77,6 +85,9 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<bool, String> {
+    if let Some(package) = &args.sweep {
+        return sweep(args, package);
+    }
     let root = bench::root();
     let manifest = Manifest::load(&root.join("bench/corpus.toml"))?;
     let docs: Vec<&Document> =
@@ -130,16 +141,145 @@ fn run(args: &Args) -> Result<bool, String> {
         }
     }
 
-    let report = render(&rows, !args.no_check);
-    println!("{report}");
-    let report_path = if args.report.is_absolute() { args.report.clone() } else { root.join(&args.report) };
-    if let Some(parent) = report_path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    }
-    std::fs::write(&report_path, &report).map_err(|e| format!("cannot write {}: {e}", report_path.display()))?;
-    eprintln!("corpus: report written to {}", report_path.display());
+    write_report(args, "docs/corpus.md", &render(&rows, !args.no_check))?;
     let good = |o: &Outcome| matches!(o, Outcome::Compiles) || (args.no_check && *o == Outcome::Generated);
     Ok(rows.iter().all(|r| good(&r.outcome)))
+}
+
+/// Prints the report and writes it where `--report` says, else to `default`.
+fn write_report(args: &Args, default: &str, report: &str) -> Result<(), String> {
+    println!("{report}");
+    let path = args.report.clone().unwrap_or_else(|| default.into());
+    let path = if path.is_absolute() { path } else { bench::root().join(path) };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    std::fs::write(&path, report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("corpus: report written to {}", path.display());
+    Ok(())
+}
+
+/// Every OpenAPI 3 document of one package, generated (strictly, then with
+/// `--skip-unsupported`); true when none was rejected, panicked or hung.
+fn sweep(args: &Args, package: &str) -> Result<bool, String> {
+    let manifest = Manifest::load(&bench::root().join("bench/corpus.toml"))?;
+    let pkg = manifest.package(package).ok_or_else(|| {
+        let names: Vec<&str> = manifest.packages.iter().map(|p| p.name.as_str()).collect();
+        format!("no package `{package}` in bench/corpus.toml; it pins {}", names.join(", "))
+    })?;
+    let work = bench::target_dir().join("corpus");
+    let is_document = |p: &str| {
+        let name = p.rsplit('/').next().unwrap_or(p);
+        [".json", ".yaml", ".yml"].iter().any(|e| name.ends_with(e)) && name != "package.json"
+    };
+    let files = fetch::all_documents(pkg, &work, is_document)?;
+    let xtask = bench::build_xtask()?;
+    let out = work.join("sweep-out");
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let started = std::time::Instant::now();
+    let (mut rows, mut other) = (Vec::new(), 0);
+    for (i, (rel, path)) in files.iter().enumerate() {
+        if i % 200 == 0 {
+            eprintln!("corpus: sweep {i}/{}", files.len());
+        }
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if !openapi_version(path, &bytes).starts_with("3.") {
+            other += 1;
+            continue;
+        }
+        let doc = Document { id: format!("sweep{i}"), package: pkg.name.clone(), path: rel.clone() };
+        let mut row = generate(&manifest, &doc, path, &xtask, &out, &work)?;
+        // Each crate goes as soon as it is counted: the largest are hundreds of MB.
+        let _ = std::fs::remove_dir_all(out.join(&doc.id));
+        // Messages name the document by its path inside the package, not on this machine.
+        let on_disk = path.display().to_string();
+        let in_tree = path.strip_prefix(bench::root()).unwrap_or(path).display().to_string();
+        row.detail = row.detail.iter().map(|l| l.replace(&on_disk, rel).replace(&in_tree, rel)).collect();
+        row.doc_id = rel.clone();
+        rows.push(row);
+    }
+    let report = render_sweep(pkg, files.len(), other, &rows, started.elapsed());
+    write_report(args, "docs/sweep.md", &report)?;
+    Ok(rows.iter().all(|r| r.outcome == Outcome::Generated))
+}
+
+fn render_sweep(pkg: &fetch::Package, files: usize, other: usize, rows: &[Row], took: Duration) -> String {
+    let count = |f: &dyn Fn(&Row) -> bool| rows.iter().filter(|r| f(r)).count();
+    let strict = count(&|r| r.outcome == Outcome::Generated && r.diagnostics == 0);
+    let skipped = count(&|r| r.outcome == Outcome::Generated && r.diagnostics > 0);
+    let mut times: Vec<f64> = rows.iter().filter_map(|r| r.generate).map(|d| d.as_secs_f64()).collect();
+    times.sort_by(f64::total_cmp);
+    let pct = |q: f64| times.get(((times.len().max(1) - 1) as f64 * q).round() as usize).copied().unwrap_or(0.0);
+    let mut out = String::from(
+        "# Sweep of a whole package
+
+",
+    );
+    out.push_str(&format!(
+        "Written by `cargo xtask corpus --sweep {name}`: every OpenAPI 3 document of `{name}` {version} (pinned in \
+         `bench/corpus.toml`) generated by the release generator as a whole process, strictly, then with \
+         `--skip-unsupported` when the strict run reports problems. No `cargo check` (see `docs/corpus.md` for \
+         compiled documents).\n\nMachine: {machine}.\n\n",
+        name = pkg.name,
+        version = pkg.version,
+        machine = bench::machine_description(),
+    ));
+    let mut summary = Table::new(&["", ">Documents"]);
+    for (what, n) in [
+        ("JSON and YAML files in the package", files),
+        ("not OpenAPI 3 (Swagger 2.0, other files)", other),
+        ("OpenAPI 3 documents", rows.len()),
+        ("generated strictly", strict),
+        ("generated with `--skip-unsupported`", skipped),
+        ("rejected even with `--skip-unsupported`", count(&|r| r.outcome == Outcome::Rejected)),
+        ("generator panicked", count(&|r| r.outcome == Outcome::Panicked)),
+        ("timed out", count(&|r| matches!(r.outcome, Outcome::TimedOut(_)))),
+    ] {
+        summary.row(vec![what.to_owned(), n.to_string()]);
+    }
+    out.push_str(&summary.render());
+    out.push_str(&format!(
+        "\nGeneration time per document: median {}, 95th percentile {}, slowest {}; the sweep took {}.\n",
+        human_secs(pct(0.5)),
+        human_secs(pct(0.95)),
+        human_secs(pct(1.0)),
+        human_secs(took.as_secs_f64()),
+    ));
+    let mut largest: Vec<&Row> = rows.iter().filter(|r| r.outcome == Outcome::Generated).collect();
+    largest.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.doc_id.cmp(&b.doc_id)));
+    let mut big = Table::new(&["Largest", ">Size", ">Operations", ">Types", ">Generate", ">Peak memory", ">Lines out"]);
+    let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_else(|| "–".into());
+    for r in largest.iter().take(8) {
+        big.row(vec![
+            format!("`{}`", r.doc_id),
+            human_bytes(r.size),
+            opt(r.operations),
+            opt(r.types),
+            r.generate.map(|d| human_secs(d.as_secs_f64())).unwrap_or_else(|| "–".into()),
+            r.peak_kb.map(|kb| human_bytes(kb * 1024)).unwrap_or_else(|| "–".into()),
+            opt(r.lines_out),
+        ]);
+    }
+    out.push('\n');
+    out.push_str(&big.render());
+    let noted: Vec<&Row> = rows.iter().filter(|r| r.outcome != Outcome::Generated || r.diagnostics > 0).collect();
+    if !noted.is_empty() {
+        out.push_str("\n## Not generated strictly\n");
+        for r in noted {
+            let what = match &r.outcome {
+                Outcome::Generated => format!("generated with `--skip-unsupported`, {} skipped", r.skipped.len()),
+                Outcome::Rejected => "rejected".into(),
+                Outcome::Panicked => "**generator panicked**".into(),
+                Outcome::TimedOut(w) => format!("**{w} timed out**"),
+                Outcome::Compiles | Outcome::DoesNotCompile(_) => unreachable!("a sweep does not compile"),
+            };
+            out.push_str(&format!("\n### `{}` ({}): {what}\n\n", r.doc_id, human_bytes(r.size)));
+            for line in r.detail.iter().take(3) {
+                out.push_str(&format!("- `{}`\n", line.replace('`', "'")));
+            }
+        }
+    }
+    out
 }
 
 /// Generates one document: strictly, then with `--skip-unsupported` if the
@@ -340,11 +480,12 @@ fn render(rows: &[Row], checked: bool) -> String {
     );
     out.push_str(&format!("Machine: {}.\n\n", bench::machine_description()));
     out.push_str(&table.render());
-    out.push_str(&format!(
-        "\n{compiled} of {} documents {}.\n",
-        rows.len(),
-        if checked { "compile" } else { "were checked" }
-    ));
+    if checked {
+        out.push_str(&format!("\n{compiled} of {} documents compile.\n", rows.len()));
+    } else {
+        let generated = rows.iter().filter(|r| r.outcome == Outcome::Generated).count();
+        out.push_str(&format!("\n{generated} of {} documents generate (not compiled: `--no-check`).\n", rows.len()));
+    }
     let noted: Vec<&Row> = rows.iter().filter(|r| !r.detail.is_empty() || !r.skipped.is_empty()).collect();
     if !noted.is_empty() {
         out.push_str("\n## Details\n");
