@@ -42,8 +42,26 @@ struct Args {
     #[arg(long)]
     baseline_rev: Option<String>,
     /// Client operations to measure (for profiling one of them).
-    #[arg(long, value_delimiter = ',', default_value = "get,list,create")]
-    client_ops: Vec<String>,
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "get,list,create")]
+    client_ops: Vec<Op>,
+}
+
+/// A client operation the benchmark times.
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+enum Op {
+    Get,
+    List,
+    Create,
+}
+
+impl Op {
+    fn name(self) -> &'static str {
+        match self {
+            Op::Get => "get",
+            Op::List => "list",
+            Op::Create => "create",
+        }
+    }
 }
 
 const SECTIONS: [&str; 6] = ["generation", "progenitor", "compile", "client", "decode", "growth"];
@@ -566,7 +584,7 @@ fn compile_time(xtask: &Path, root: &Path, work: &Path, runs: usize, summary: &m
 
 /// Requests per second through the generated client and the hand-written
 /// baseline, for get, list (100 destinations) and create.
-fn client_overhead(rounds: usize, ops: &[String], summary: &mut Summary) -> Result<String, String> {
+fn client_overhead(rounds: usize, ops: &[Op], summary: &mut Summary) -> Result<String, String> {
     let one = Arc::new(serde_json::to_vec(&serde_json::json!({"data": handwritten::destination(0)})).unwrap());
     let page = Arc::new(handwritten::page(100));
     // Requests as the server saw them, while checking that both clients send the same.
@@ -600,22 +618,21 @@ fn client_overhead(rounds: usize, ops: &[String], summary: &mut Summary) -> Resu
     let config = serde_json::json!({"publicKey": "pk-lf-1", "secretKey": "sk-lf-1"});
     let create_body = handwritten::CreateRequest::new(&config, "Bench", "langfuse");
     // Requests per side in a round.
-    let per_round = |op: &str| if op == "list" { 25 } else { 100 };
+    let per_round = |op: Op| if op == Op::List { 25 } else { 100 };
     // For profiling: run only the generated client (`0`) or the hand-written one (`1`).
     let only: Option<usize> = std::env::var("BENCH_CLIENT_ONLY").ok().and_then(|v| v.parse().ok());
 
     // `side` 0 is the generated client, 1 and 2 the hand-written ones.
-    let run = |side: usize, op: &str| {
+    let run = |side: usize, op: Op| {
         let (generated, hand, config, create_body) = (&generated, &hand, &config, &create_body);
-        let op = op.to_owned();
         async move {
             match side {
-                0 => run_generated(generated, &op, id, config).await,
-                s => run_hand(&hand[s - 1], &op, id, create_body).await,
+                0 => run_generated(generated, op, id, config).await,
+                s => run_hand(&hand[s - 1], op, id, create_body).await,
             }
         }
     };
-    let rate = |side: usize, op: &str, n: usize| {
+    let rate = |side: usize, op: Op, n: usize| {
         rt.block_on(async {
             let t = Instant::now();
             for _ in 0..n {
@@ -627,7 +644,7 @@ fn client_overhead(rounds: usize, ops: &[String], summary: &mut Summary) -> Resu
     // `n` requests from each of two sides, one from each in turn (which goes
     // first alternating), each timed: both sides see the same moments of the
     // machine. Returns both request rates.
-    let paired = |a: usize, b: usize, op: &str, n: usize| {
+    let paired = |a: usize, b: usize, op: Op, n: usize| {
         rt.block_on(async {
             let mut spent = [Duration::ZERO; 2];
             for i in 0..n {
@@ -642,7 +659,7 @@ fn client_overhead(rounds: usize, ops: &[String], summary: &mut Summary) -> Resu
     };
 
     // Fairness: the same method, target, header names and body from both.
-    for op in ops.iter().map(String::as_str) {
+    for &op in ops {
         let mut pair = Vec::new();
         for side in [0, 1] {
             seen.lock().unwrap().clear();
@@ -651,8 +668,10 @@ fn client_overhead(rounds: usize, ops: &[String], summary: &mut Summary) -> Resu
         }
         if pair[0] != pair[1] {
             return Err(format!(
-                "`{op}`: the clients do not send the same request:\n  generated:    {:?}\n  hand-written: {:?}",
-                pair[0], pair[1]
+                "`{}`: the clients do not send the same request:\n  generated:    {:?}\n  hand-written: {:?}",
+                op.name(),
+                pair[0],
+                pair[1]
             ));
         }
     }
@@ -666,7 +685,7 @@ fn client_overhead(rounds: usize, ops: &[String], summary: &mut Summary) -> Resu
         ">Middle half of the ratios",
         ">Hand-written ÷ itself",
     ]);
-    for op in ops.iter().map(String::as_str) {
+    for &op in ops {
         let n = per_round(op);
         for side in 0..3 {
             // Warm up connections and allocators.
@@ -692,7 +711,7 @@ fn client_overhead(rounds: usize, ops: &[String], summary: &mut Summary) -> Resu
         let (o, t, r, f) = (median(&ours), median(&theirs), median(&ratios), median(&floor));
         let (q1, q3) = quartiles(&ratios);
         table.row(vec![
-            format!("`{op}`"),
+            format!("`{}`", op.name()),
             format!("{o:.0}/s"),
             format!("{t:.0}/s"),
             format!("{r:.3}"),
@@ -700,7 +719,7 @@ fn client_overhead(rounds: usize, ops: &[String], summary: &mut Summary) -> Resu
             format!("{f:.3}"),
         ]);
         summary.add(
-            format!("Client requests per second: `{op}`"),
+            format!("Client requests per second: `{}`", op.name()),
             format!("{o:.0}/s"),
             format!("{t:.0}/s (hand-written)"),
             format!("{r:.3}"),
@@ -753,15 +772,15 @@ fn quartiles(xs: &[f64]) -> (f64, f64) {
 
 async fn run_generated(
     c: &openrouter_observability::Client,
-    op: &str,
+    op: Op,
     id: &str,
     config: &serde_json::Value,
 ) -> Result<(), String> {
     let d = c.observability();
     let n = match op {
-        "get" => d.get(id).send().await.map_err(|e| e.to_string())?.data.tag().len(),
-        "list" => d.list().limit(100).send().await.map_err(|e| e.to_string())?.items().len(),
-        _ => d.create(config, "Bench", "langfuse").send().await.map_err(|e| e.to_string())?.data.tag().len(),
+        Op::Get => d.get(id).send().await.map_err(|e| e.to_string())?.data.tag().len(),
+        Op::List => d.list().limit(100).send().await.map_err(|e| e.to_string())?.items().len(),
+        Op::Create => d.create(config, "Bench", "langfuse").send().await.map_err(|e| e.to_string())?.data.tag().len(),
     };
     std::hint::black_box(n);
     Ok(())
@@ -769,14 +788,14 @@ async fn run_generated(
 
 async fn run_hand(
     c: &handwritten::Client,
-    op: &str,
+    op: Op,
     id: &str,
     body: &handwritten::CreateRequest<'_>,
 ) -> Result<(), String> {
     let n = match op {
-        "get" => std::mem::size_of_val(&c.get(id).await.map_err(|e| e.to_string())?.data),
-        "list" => c.list(100).await.map_err(|e| e.to_string())?.data.len(),
-        _ => std::mem::size_of_val(&c.create(body).await.map_err(|e| e.to_string())?.data),
+        Op::Get => std::mem::size_of_val(&c.get(id).await.map_err(|e| e.to_string())?.data),
+        Op::List => c.list(100).await.map_err(|e| e.to_string())?.data.len(),
+        Op::Create => std::mem::size_of_val(&c.create(body).await.map_err(|e| e.to_string())?.data),
     };
     std::hint::black_box(n);
     Ok(())
