@@ -161,25 +161,12 @@ pub fn all_documents(
     let marker = root.join(".complete");
     if !marker.exists() {
         let tarball = tarball(package, &dir.join("cache"))?;
-        let file = std::fs::File::open(&tarball).map_err(|e| format!("cannot open {}: {e}", tarball.display()))?;
-        let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-        let entries = archive.entries().map_err(|e| format!("{}: {e}", tarball.display()))?;
-        for entry in entries {
-            let mut entry = entry.map_err(|e| format!("{}: {e}", tarball.display()))?;
-            let path = entry.path().map_err(|e| format!("{}: {e}", tarball.display()))?.into_owned();
+        unpack(&tarball, |path| {
             // Only plain relative paths: an entry must not land outside `root`.
             let plain = path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
-            if !entry.header().entry_type().is_file() || !plain || !pick(&path.to_string_lossy()) {
-                continue;
-            }
-            let dest = root.join(&path);
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-            }
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).map_err(|e| format!("{}: {}: {e}", tarball.display(), path.display()))?;
-            std::fs::write(&dest, bytes).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-        }
+            (plain && pick(&path.to_string_lossy())).then(|| root.join(path))
+        })?;
+        std::fs::create_dir_all(&root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
         std::fs::write(&marker, "").map_err(|e| format!("cannot write {}: {e}", marker.display()))?;
     }
     let mut found = Vec::new();
@@ -202,27 +189,40 @@ pub fn all_documents(
 
 /// Copies the entries named in `wanted` out of a `.tgz` in one pass.
 fn extract(tarball: &Path, wanted: &[(&str, PathBuf)]) -> Result<(), String> {
+    let found = unpack(tarball, |path| {
+        let path = path.to_string_lossy();
+        wanted.iter().find(|(p, _)| *p == path).map(|(_, dest)| dest.clone())
+    })?;
+    let missing: Vec<&str> = wanted.iter().map(|(p, _)| *p).filter(|p| !found.contains(*p)).collect();
+    if !missing.is_empty() {
+        return Err(format!("{} has no {}", tarball.display(), missing.join(", ")));
+    }
+    Ok(())
+}
+
+/// Writes each regular file of a `.tgz` to where `dest` says (`None`: left
+/// out), in one pass. Returns the paths written, as the tarball names them.
+fn unpack(tarball: &Path, dest: impl Fn(&Path) -> Option<PathBuf>) -> Result<BTreeSet<String>, String> {
     let file = std::fs::File::open(tarball).map_err(|e| format!("cannot open {}: {e}", tarball.display()))?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let mut found = BTreeSet::new();
     let entries = archive.entries().map_err(|e| format!("{}: {e}", tarball.display()))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| format!("{}: {e}", tarball.display()))?;
-        let path = entry.path().map_err(|e| format!("{}: {e}", tarball.display()))?.to_string_lossy().into_owned();
-        let Some((_, dest)) = wanted.iter().find(|(p, _)| *p == path) else { continue };
+        let path = entry.path().map_err(|e| format!("{}: {e}", tarball.display()))?.into_owned();
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let Some(to) = dest(&path) else { continue };
         let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).map_err(|e| format!("{}: {path}: {e}", tarball.display()))?;
-        if let Some(parent) = dest.parent() {
+        entry.read_to_end(&mut bytes).map_err(|e| format!("{}: {}: {e}", tarball.display(), path.display()))?;
+        if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        std::fs::write(dest, bytes).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-        found.insert(path);
+        std::fs::write(&to, bytes).map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+        found.insert(path.to_string_lossy().into_owned());
     }
-    let missing: Vec<&str> = wanted.iter().map(|(p, _)| *p).filter(|p| !found.contains(*p)).collect();
-    if !missing.is_empty() {
-        return Err(format!("{} has no {}", tarball.display(), missing.join(", ")));
-    }
-    Ok(())
+    Ok(found)
 }
 
 #[cfg(test)]
