@@ -62,6 +62,24 @@ struct Row {
     detail: Vec<String>,
 }
 
+impl Row {
+    /// Headers of [`Row::measures`].
+    const MEASURES: [&'static str; 6] = [">Size", ">Operations", ">Types", ">Generate", ">Peak memory", ">Lines out"];
+
+    /// Size, operations, types, generation time, peak memory and lines out, for a table.
+    fn measures(&self) -> Vec<String> {
+        let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_else(|| "–".into());
+        vec![
+            human_bytes(self.size),
+            opt(self.operations),
+            opt(self.types),
+            self.generate.map(|d| human_secs(d.as_secs_f64())).unwrap_or_else(|| "–".into()),
+            self.peak_kb.map(|kb| human_bytes(kb * 1024)).unwrap_or_else(|| "–".into()),
+            opt(self.lines_out),
+        ]
+    }
+}
+
 #[derive(PartialEq)]
 enum Outcome {
     Compiles,
@@ -247,18 +265,9 @@ fn render_sweep(pkg: &fetch::Package, files: usize, other: usize, rows: &[Row], 
     ));
     let mut largest: Vec<&Row> = rows.iter().filter(|r| r.outcome == Outcome::Generated).collect();
     largest.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.doc_id.cmp(&b.doc_id)));
-    let mut big = Table::new(&["Largest", ">Size", ">Operations", ">Types", ">Generate", ">Peak memory", ">Lines out"]);
-    let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_else(|| "–".into());
+    let mut big = Table::new(&[&["Largest"][..], &Row::MEASURES].concat());
     for r in largest.iter().take(8) {
-        big.row(vec![
-            format!("`{}`", r.doc_id),
-            human_bytes(r.size),
-            opt(r.operations),
-            opt(r.types),
-            r.generate.map(|d| human_secs(d.as_secs_f64())).unwrap_or_else(|| "–".into()),
-            r.peak_kb.map(|kb| human_bytes(kb * 1024)).unwrap_or_else(|| "–".into()),
-            opt(r.lines_out),
-        ]);
+        big.row([vec![format!("`{}`", r.doc_id)], r.measures()].concat());
     }
     out.push('\n');
     out.push_str(&big.render());
@@ -423,20 +432,8 @@ fn cargo_check(crates: &Path, package: &str, work: &Path) -> Result<Finished, St
 }
 
 fn render(rows: &[Row], checked: bool) -> String {
-    let mut table = Table::new(&[
-        "Document",
-        "Origin",
-        "OpenAPI",
-        ">Size",
-        ">Operations",
-        ">Types",
-        ">Generate",
-        ">Peak memory",
-        ">Lines out",
-        ">cargo check",
-        "Result",
-    ]);
-    let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_else(|| "–".into());
+    let mut table =
+        Table::new(&[&["Document", "Origin", "OpenAPI"][..], &Row::MEASURES, &[">cargo check", "Result"]].concat());
     for r in rows {
         let mut result = match &r.outcome {
             Outcome::Compiles => "compiles".to_owned(),
@@ -456,19 +453,10 @@ fn render(rows: &[Row], checked: bool) -> String {
         if !r.skipped.is_empty() {
             result.push_str(&format!("; {} skipped", r.skipped.len()));
         }
-        table.row(vec![
-            r.doc_id.clone(),
-            r.origin.clone(),
-            r.openapi.clone(),
-            human_bytes(r.size),
-            opt(r.operations),
-            opt(r.types),
-            r.generate.map(|d| human_secs(d.as_secs_f64())).unwrap_or_else(|| "–".into()),
-            r.peak_kb.map(|kb| human_bytes(kb * 1024)).unwrap_or_else(|| "–".into()),
-            opt(r.lines_out),
-            r.check.map(|d| human_secs(d.as_secs_f64())).unwrap_or_else(|| "–".into()),
-            result,
-        ]);
+        let check = r.check.map(|d| human_secs(d.as_secs_f64())).unwrap_or_else(|| "–".into());
+        table.row(
+            [vec![r.doc_id.clone(), r.origin.clone(), r.openapi.clone()], r.measures(), vec![check, result]].concat(),
+        );
     }
     let compiled = rows.iter().filter(|r| r.outcome == Outcome::Compiles).count();
     let mut out = String::from("# Public corpus\n\n");
@@ -511,6 +499,55 @@ mod tests {
         assert_eq!(problem_count("x\nerror: 3 problems in a.yaml; nothing written\n"), 3);
         assert_eq!(problem_count("error: 1 problem in a.yaml; nothing written"), 1);
         assert_eq!(problem_count("error: cannot read"), 1);
+    }
+
+    fn row(id: &str, size: u64, diagnostics: usize, outcome: Outcome) -> Row {
+        Row {
+            doc_id: id.into(),
+            origin: String::new(),
+            openapi: "3.0.0".into(),
+            size,
+            operations: Some(3),
+            types: Some(4),
+            generate: Some(Duration::from_millis(20)),
+            peak_kb: Some(1024),
+            lines_out: Some(99),
+            check: None,
+            diagnostics,
+            skipped: vec!["x".into(); diagnostics],
+            outcome,
+            detail: vec![format!("error: {id} at #/a: broken")],
+        }
+    }
+
+    #[test]
+    fn sweep_report_counts_and_lists_what_was_not_strict() {
+        let pkg = fetch::Package {
+            name: "p".into(),
+            version: "1".into(),
+            url: String::new(),
+            sha256: String::new(),
+            origin: String::new(),
+        };
+        let rows = [
+            row("a.json", 10, 0, Outcome::Generated),
+            row("b.json", 2000, 2, Outcome::Generated),
+            row("c.json", 5, 1, Outcome::Rejected),
+        ];
+        let text = render_sweep(&pkg, 4, 1, &rows, Duration::from_secs(1));
+        let count = |what: &str| {
+            let line = text.lines().find(|l| l.starts_with(&format!("| {what} "))).unwrap_or_else(|| panic!("{text}"));
+            line.trim_end_matches('|').rsplit('|').next().unwrap().trim().to_owned()
+        };
+        assert_eq!(count("OpenAPI 3 documents"), "3");
+        assert_eq!(count("generated strictly"), "1");
+        assert_eq!(count("generated with `--skip-unsupported`"), "1");
+        assert_eq!(count("rejected even with `--skip-unsupported`"), "1");
+        // The largest first, with its measures.
+        let largest = text.lines().find(|l| l.contains("`b.json`") && l.contains("99")).expect("b in the table");
+        assert!(largest.contains("2.0 KB") && largest.contains("1.0 MB"), "{largest}");
+        assert!(text.contains("### `b.json` (2.0 KB): generated with `--skip-unsupported`, 2 skipped"), "{text}");
+        assert!(text.contains("### `c.json` (5 B): rejected") && !text.contains("### `a.json`"), "{text}");
     }
 
     #[test]
