@@ -939,6 +939,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn both_clients_send_the_same_requests_and_get_measured() {
+        // One round: the fairness check (same method, target, header names and
+        // body from both clients) runs before any timing and fails the section.
+        let mut summary = Summary { rows: Vec::new() };
+        let text = client_overhead(1, &[Op::Get, Op::List, Op::Create], &mut summary).expect("client section");
+        assert_eq!(summary.rows.len(), 3);
+        for (row, op) in summary.rows.iter().zip(["get", "list", "create"]) {
+            assert_eq!(row[0], format!("Client requests per second: `{op}`"));
+            let ratio: f64 = row[3].parse().expect("a ratio");
+            assert!(ratio.is_finite() && ratio > 0.0, "{row:?}");
+        }
+        assert!(text.contains("| `create`"), "{text}");
+    }
+
+    #[test]
     fn multiplied_specs_generate_n_times_the_operations() {
         let spec = bench::root().join("spec/openrouter-observability.yaml");
         let base = codegen::load::load_file(&spec, "spec").unwrap().value;
