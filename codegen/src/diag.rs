@@ -127,6 +127,12 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// Decodes `%XX` escapes: URI references carry file names and JSON pointers
+/// percent-encoded. Text that does not decode to UTF-8 is kept as written.
+pub fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8().map_or_else(|_| s.to_owned(), |d| d.into_owned())
+}
+
 /// Appends one reference token to a JSON pointer, escaping `~` and `/`.
 pub fn push_pointer(base: &str, token: &str) -> String {
     let mut out = String::with_capacity(base.len() + token.len() + 1);
@@ -154,6 +160,15 @@ pub fn pointer_tokens(pointer: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_escapes_decode() {
+        assert_eq!(percent_decode("common/pet%20types.yaml"), "common/pet types.yaml");
+        assert_eq!(percent_decode("#/paths/~1a~1%7Bid%7D"), "#/paths/~1a~1{id}");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("%E2%82"), "%E2%82", "not UTF-8: kept as written");
+    }
 
     #[test]
     fn pointers_escape_and_unescape() {

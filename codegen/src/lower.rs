@@ -18,7 +18,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Diagnostics, push_pointer};
+use crate::diag::{Diagnostic, Diagnostics, percent_decode, push_pointer};
 use crate::ir::*;
 use crate::naming;
 
@@ -498,6 +498,33 @@ struct Lowered {
     example: Option<Example>,
 }
 
+impl Lowered {
+    /// Takes the type an `allOf` stands for (`inner`), with the annotations
+    /// of the members written in place and of `inner` where this schema has
+    /// none of its own.
+    fn adopt(&mut self, inner: Lowered, all_of: &[ReferenceOr<Schema>]) {
+        for m in all_of {
+            if let ReferenceOr::Item(ms) = m {
+                let md = &ms.schema_data;
+                self.nullable |= md.nullable;
+                self.doc = self.doc.take().or_else(|| md.description.clone());
+                self.default = self.default.take().or_else(|| md.default.clone());
+                self.read_only |= md.read_only;
+                self.write_only |= md.write_only;
+                self.deprecated |= md.deprecated;
+            }
+        }
+        self.ty = inner.ty;
+        self.example = self.example.take().or(inner.example);
+        self.nullable |= inner.nullable;
+        self.doc = self.doc.take().or(inner.doc);
+        self.default = self.default.take().or(inner.default);
+        if self.constraints.is_empty() {
+            self.constraints = inner.constraints;
+        }
+    }
+}
+
 /// What a schema says about its use site, whatever its type.
 fn annotations(data: &openapiv3::SchemaData, pointer: &str) -> Lowered {
     Lowered {
@@ -919,46 +946,14 @@ impl<'a> Lowering<'a> {
         let mut out = Lowered { constraints: v.constraints.clone(), ..annotations(data, pointer) };
         if let Some(r) = self.single_ref_all_of(&v) {
             let inner = self.lower_ref(r, pointer, hint);
-            for m in v.all_of {
-                if let ReferenceOr::Item(ms) = m {
-                    let md = &ms.schema_data;
-                    out.nullable |= md.nullable;
-                    out.doc = out.doc.or_else(|| md.description.clone());
-                    out.default = out.default.or_else(|| md.default.clone());
-                    out.read_only |= md.read_only;
-                    out.write_only |= md.write_only;
-                    out.deprecated |= md.deprecated;
-                }
-            }
-            out.ty = inner.ty;
-            out.example = out.example.or(inner.example);
-            out.nullable |= inner.nullable;
-            out.doc = out.doc.or(inner.doc);
-            out.default = out.default.or(inner.default);
-            if out.constraints.is_empty() {
-                out.constraints = inner.constraints;
-            }
+            out.adopt(inner, v.all_of);
             return out;
         }
         if !v.all_of.is_empty()
             && let Some(member) = self.primitive_all_of(&v, pointer)
         {
             let inner = self.lower(member, pointer, hint);
-            for m in v.all_of {
-                if let ReferenceOr::Item(ms) = m {
-                    let md = &ms.schema_data;
-                    out.nullable |= md.nullable;
-                    out.doc = out.doc.or_else(|| md.description.clone());
-                    out.default = out.default.or_else(|| md.default.clone());
-                }
-            }
-            out.ty = inner.ty;
-            out.nullable |= inner.nullable;
-            out.doc = out.doc.or(inner.doc);
-            out.default = out.default.or(inner.default);
-            if out.constraints.is_empty() {
-                out.constraints = inner.constraints;
-            }
+            out.adopt(inner, v.all_of);
             return out;
         }
         let members: Vec<SRef> = v.one_of.iter().chain(v.any_of.iter()).map(SRef::from).collect();
@@ -2308,35 +2303,6 @@ fn resolve_pagination(types: &[TypeDef], op: &Operation, raw: &RawPagination) ->
         item,
         total,
     })
-}
-
-/// Decodes `%XX` escapes (URI fragments carry JSON pointers percent-encoded).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// Whether a spec default can be written as a Rust value of type `ty`.
