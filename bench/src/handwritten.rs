@@ -157,44 +157,35 @@ impl Client {
     }
 
     pub async fn get(&self, id: &str) -> Result<One, Box<dyn std::error::Error>> {
-        let r = self
-            .http
-            .get(format!("{}/observability/destinations/{id}", self.base))
-            .header(reqwest::header::AUTHORIZATION, &self.auth)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await?;
-        if r.status() != 200 {
-            return Err(format!("status {}", r.status()).into());
-        }
-        Ok(serde_json::from_slice(&r.bytes().await?)?)
+        self.send(self.http.get(format!("{}/observability/destinations/{id}", self.base)), 200).await
     }
 
     pub async fn list(&self, limit: u32) -> Result<Page, Box<dyn std::error::Error>> {
-        let r = self
-            .http
-            .get(format!("{}/observability/destinations?offset=0&limit={limit}", self.base))
-            .header(reqwest::header::AUTHORIZATION, &self.auth)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await?;
-        if r.status() != 200 {
-            return Err(format!("status {}", r.status()).into());
-        }
-        Ok(serde_json::from_slice(&r.bytes().await?)?)
+        let url = format!("{}/observability/destinations?offset=0&limit={limit}", self.base);
+        self.send(self.http.get(url), 200).await
     }
 
     pub async fn create(&self, body: &CreateRequest<'_>) -> Result<One, Box<dyn std::error::Error>> {
-        let r = self
+        let request = self
             .http
             .post(format!("{}/observability/destinations", self.base))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(serde_json::to_vec(body)?);
+        self.send(request, 201).await
+    }
+
+    /// Sends with the key, expects `status` and decodes the body.
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        status: u16,
+    ) -> Result<T, Box<dyn std::error::Error>> {
+        let r = request
             .header(reqwest::header::AUTHORIZATION, &self.auth)
             .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(serde_json::to_vec(body)?)
             .send()
             .await?;
-        if r.status() != 201 {
+        if r.status() != status {
             return Err(format!("status {}", r.status()).into());
         }
         Ok(serde_json::from_slice(&r.bytes().await?)?)
